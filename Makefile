@@ -1,0 +1,98 @@
+# jiceng — build, run, test. See README.md for the two set-up commands.
+VERSION   := 0.1.0
+CC        ?= cc
+BUILD     ?= build
+OPT       ?= -O2
+PKGS      := libmicrohttpd jansson libsodium sqlite3 libpq
+WARN      := -Wall -Wextra -Werror -Wformat=2 -Wno-format-nonliteral -Wvla-larger-than=65536
+CFLAGS    += -std=c11 -D_GNU_SOURCE -g $(OPT) $(WARN) -DJICENG_VERSION='"$(VERSION)"' \
+             $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS    += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
+DB        ?= demo.db
+LISTEN    ?= 127.0.0.1:8080
+
+SRC       := $(shell find src -name '*.c' | sort)
+OBJ       := $(SRC:%.c=$(BUILD)/%.o) $(BUILD)/assets.o
+LIBSRC    := $(filter-out src/main.c,$(SRC))
+LIBOBJ    := $(LIBSRC:%.c=$(BUILD)/%.o) $(BUILD)/assets.o
+WEB       := $(shell find web -type f | sort)
+OPENAPI   := src/http/openapi-base.json $(shell find src -name openapi.json | sort)
+ASSETS    := $(foreach f,$(WEB),$(patsubst web%,%,$(f))=$(f)) openapi/base.json=src/http/openapi-base.json \
+             $(foreach f,$(filter-out src/http/openapi-base.json,$(OPENAPI)),openapi/$(word 2,$(subst /, ,$(f))).json=$(f))
+UNIT_SRC  := $(shell find tests/unit -name 'test_*.c' | sort)
+UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+.PHONY: all run test unit api-test browser-test asan-test format format-check bench deps \
+        clean demo-db check-clang
+all: $(BUILD)/jiceng
+
+$(BUILD)/jiceng: $(OBJ)
+	$(CC) $(CFLAGS) -o $@ $(OBJ) $(LDFLAGS) $(LDLIBS)
+
+$(BUILD)/%.o: %.c $(shell find src -name '*.h')
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/embed: tools/embed.c
+	@mkdir -p $(BUILD)
+	$(CC) -std=c11 -O1 -Wall -Wextra -Werror -o $@ $<
+
+$(BUILD)/assets.c: $(BUILD)/embed $(WEB) $(OPENAPI)
+	$(BUILD)/embed $@ $(ASSETS)
+
+$(BUILD)/assets.o: $(BUILD)/assets.c
+	$(CC) -std=c11 -O0 -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIBOBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(LIBOBJ) $(LDFLAGS) $(LDLIBS) $(shell pkg-config --libs cmocka)
+
+# ---- the two front-door commands ----
+
+# Builds, creates the demo database on first run, and serves it.
+run: deps all
+	@if [ ! -f $(DB) ]; then $(BUILD)/jiceng init --db $(DB) --demo --admin-password "$${JICENG_ADMIN_PASSWORD:-jiceng-demo}"; fi
+	@echo "jiceng: open http://$(LISTEN) — log in as admin (password: $${JICENG_ADMIN_PASSWORD:-jiceng-demo}, unless $(DB) was made earlier);"
+	@echo "        other demo users: leader leader2 instructor poverty roadchief team grid (same password)"
+	$(BUILD)/jiceng serve --db $(DB) --listen $(LISTEN)
+
+# Every test: unit (cmocka), API over HTTP on SQLite and PostgreSQL, browser (Chromium).
+test: deps all unit
+	tests/run-api.sh sqlite
+	tests/run-api.sh pg
+	tests/run-browser.sh
+
+unit: $(UNIT_BIN)
+	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
+
+api-test: all
+	tests/run-api.sh sqlite
+
+browser-test: all
+	tests/run-browser.sh
+
+# The whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer.
+asan-test: deps
+	$(MAKE) BUILD=build-asan OPT="-O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
+	    LDFLAGS="-fsanitize=address,undefined" all unit
+	JICENG_BIN=build-asan/jiceng tests/run-api.sh sqlite
+	JICENG_BIN=build-asan/jiceng tests/run-api.sh pg
+	JICENG_BIN=build-asan/jiceng tests/run-browser.sh
+
+check-clang:
+	$(MAKE) BUILD=build-clang CC=clang all
+
+bench: deps all
+	bench/run.sh
+
+deps:
+	@scripts/install-deps.sh
+
+FORMAT_FILES = $(shell find src tests/unit tools bench -name '*.[ch]' | sort)
+format:
+	clang-format -i $(FORMAT_FILES)
+format-check:
+	clang-format --dry-run --Werror $(FORMAT_FILES)
+
+clean:
+	rm -rf build build-asan build-clang

@@ -1,0 +1,30 @@
+/* app.h — the rooms of jiceng. Each module brings its migrations, routes, configuration keys,
+ * demo data and periodic job; main.c and the server know modules only through this table, and
+ * the kernel knows none of them. Adding a domain = one folder + one line in app.c. */
+#ifndef JC_APP_H
+#define JC_APP_H
+
+#include "http/http.h"
+#include "kernel/config.h"
+#include "store/store.h"
+
+typedef struct jc_module {
+    const char *name; /* also the name of its migrations and of openapi/<name>.json */
+    const store_migration *migrations;
+    size_t nmigrations;
+    const jc_route *routes;
+    size_t nroutes;
+    const config_def *config;
+    size_t nconfig;
+    int (*demo)(jc_ctx *c); /* fills the demo world (after the kernel's areas and users) */
+    int (*tick)(jc_ctx *c); /* periodic, idempotent (several servers may run it at once) */
+} jc_module;
+
+extern const jc_module *const jc_modules[];
+extern const size_t jc_nmodules;
+
+/* Applies every module's migrations in order and registers configuration keys. */
+int app_migrate(store *db, char **errmsg);
+void app_register_config(void);
+
+#endif
