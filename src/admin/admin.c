@@ -451,6 +451,36 @@ static int h_user_update(jc_req *r)
     return req_json(r, 200, json_incref(o));
 }
 
+/* People who can take work in an area: active users granted that area or an ancestor of it.
+ * Names only — open to every logged-in user, so leaders can pick an assignee. */
+static const char SQL_USER_LOOKUP[] =
+    "SELECT u.id, u.display_name FROM users u WHERE u.disabled = 0 AND EXISTS (SELECT 1"
+    " FROM user_areas g WHERE g.user_id = u.id AND ?1 >= g.prefix AND ?1 < g.prefix_end)"
+    " ORDER BY u.id LIMIT 200";
+
+static int h_user_lookup(jc_req *r)
+{
+    const char *area = req_query(r, "area");
+    if (!area || !area_code_level(area))
+        return jc_fail(&r->c, JC_EINVAL, "invalid_parameter", "area",
+                       "area must be an area code", "参数 area 须为区划代码");
+    int rc = area_check(&r->c, area, "area");
+    if (rc) return rc;
+    store_stmt *st;
+    if ((rc = store_prepare(r->c.db, SQL_USER_LOOKUP, &st))) return jc_fail_db(&r->c, rc);
+    store_bind_text(st, 1, area);
+    json_t *items = json_array();
+    while ((rc = store_step(st)) == STORE_ROW)
+        json_array_append_new(items, json_pack("{s:I, s:s}", "id", (json_int_t)store_col_int(st, 0),
+                                               "display_name", store_col_text(st, 1)));
+    store_reset(st);
+    if (rc != STORE_DONE) {
+        json_decref(items);
+        return jc_fail_db(&r->c, rc);
+    }
+    return req_json(r, 200, json_pack("{s:o}", "items", items));
+}
+
 /* ---- audit ---- */
 
 static int h_audit(jc_req *r)
@@ -527,6 +557,7 @@ static const jc_route admin_routes[] = {
     {"PATCH", "/api/v1/areas/{code}", h_area_update, ADMIN, 0, 256 * 1024},
     {"GET", "/api/v1/users", h_users, ADMIN, 0, 0},
     {"POST", "/api/v1/users", h_user_create, ADMIN, 0, 0},
+    {"GET", "/api/v1/users/lookup", h_user_lookup, 0, 0, 0},
     {"GET", "/api/v1/users/{id}", h_user_get, ADMIN, 0, 0},
     {"PATCH", "/api/v1/users/{id}", h_user_update, ADMIN, 0, 0},
     {"GET", "/api/v1/audit", h_audit, 0, 0, 0},
