@@ -22,7 +22,7 @@ ASSETS    := $(foreach f,$(WEB),$(patsubst web%,%,$(f))=$(f)) openapi/base.json=
 UNIT_SRC  := $(shell find tests/unit -name 'test_*.c' | sort)
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all run test unit api-test browser-test asan-test format format-check bench deps \
+.PHONY: all run test unit api-test browser-test asan-test format format-check bench deps-build deps-test \
         clean demo-db check-clang
 all: $(BUILD)/jiceng
 
@@ -48,16 +48,21 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIBOBJ)
 	$(CC) $(CFLAGS) -o $@ $< $(LIBOBJ) $(LDFLAGS) $(LDLIBS) $(shell pkg-config --libs cmocka)
 
 # ---- the two front-door commands ----
+# Dependencies are installed first, then make runs again: pkg-config flags are read when a
+# Makefile is parsed, so the build must start after the libraries are there.
 
 # Builds, creates the demo database on first run, and serves it.
-run: deps all
+run: deps-build
+	@$(MAKE) --no-print-directory all
 	@if [ ! -f $(DB) ]; then $(BUILD)/jiceng init --db $(DB) --demo --admin-password "$${JICENG_ADMIN_PASSWORD:-jiceng-demo}"; fi
-	@echo "jiceng: open http://$(LISTEN) — log in as admin (password: $${JICENG_ADMIN_PASSWORD:-jiceng-demo}, unless $(DB) was made earlier);"
-	@echo "        other demo users: leader leader2 instructor poverty roadchief team grid (same password)"
+	@echo "jiceng: open http://$(LISTEN) and log in as admin, password $${JICENG_ADMIN_PASSWORD:-jiceng-demo}"
+	@echo "        (unless $(DB) existed before); demo users leader leader2 instructor poverty roadchief team grid"
+	@echo "        have the same password. Stop with Ctrl-C."
 	$(BUILD)/jiceng serve --db $(DB) --listen $(LISTEN)
 
-# Every test: unit (cmocka), API over HTTP on SQLite and PostgreSQL, browser (Chromium).
-test: deps all unit
+# Every test: unit (cmocka), API over HTTP on SQLite and on PostgreSQL, browser (Chromium).
+test: deps-test
+	@$(MAKE) --no-print-directory all unit
 	tests/run-api.sh sqlite
 	tests/run-api.sh pg
 	tests/run-browser.sh
@@ -67,13 +72,15 @@ unit: $(UNIT_BIN)
 
 api-test: all
 	tests/run-api.sh sqlite
+	tests/run-api.sh pg
 
 browser-test: all
 	tests/run-browser.sh
 
 # The whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer.
-asan-test: deps
-	$(MAKE) BUILD=build-asan OPT="-O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
+ASAN_OPT := -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+asan-test: deps-test
+	@$(MAKE) --no-print-directory BUILD=build-asan OPT="$(ASAN_OPT)" \
 	    LDFLAGS="-fsanitize=address,undefined" all unit
 	JICENG_BIN=build-asan/jiceng tests/run-api.sh sqlite
 	JICENG_BIN=build-asan/jiceng tests/run-api.sh pg
@@ -82,11 +89,14 @@ asan-test: deps
 check-clang:
 	$(MAKE) BUILD=build-clang CC=clang all
 
-bench: deps all
+bench: deps-test
+	@$(MAKE) --no-print-directory all
 	bench/run.sh
 
-deps:
-	@scripts/install-deps.sh
+deps-build:
+	@scripts/install-deps.sh build
+deps-test:
+	@scripts/install-deps.sh test
 
 FORMAT_FILES = $(shell find src tests/unit tools bench -name '*.[ch]' | sort)
 format:

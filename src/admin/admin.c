@@ -517,25 +517,30 @@ static int h_config(jc_req *r)
 
 static int h_config_set(jc_req *r)
 {
-    int64_t version;
-    json_t *body = r->json;
-    int rc = input_version(&r->c, body, req_header(r, "If-Match"), &version);
-    if (rc == JC_EINVAL && json_integer_value(json_object_get(body, "version")) == 0 &&
-        json_is_integer(json_object_get(body, "version"))) {
-        version = 0; /* never set before */
-        rc = JC_OK;
-        r->c.err = (jc_err){0};
+    /* the version read with GET /config: 0 for a key never set (so input_version() does not fit) */
+    json_t *body = r->json, *jv = json_object_get(body, "version");
+    int64_t version = -1;
+    int rc;
+    if (jv) {
+        if (!json_is_integer(jv) || json_integer_value(jv) < 0)
+            return jc_fail(&r->c, JC_EINVAL, "invalid_field", "version",
+                           "version must be a non-negative integer", "version 须为非负整数");
+        version = json_integer_value(jv);
+    } else if ((rc = input_version(&r->c, NULL, req_header(r, "If-Match"), &version))) {
+        return rc;
     }
-    if (rc) return rc;
     json_t *value = json_object_get(body, "value");
     if (!value)
         return jc_fail(&r->c, JC_EINVAL, "required", "value", "value is required", "请提供取值");
     const char *key;
     json_t *v;
-    json_object_foreach(body, key, v) if (strcmp(key, "value") && strcmp(key, "version")) return
-        jc_fail(&r->c, JC_EINVAL, "unknown_field", arena_strdup(r->c.a, key),
-                arena_printf(r->c.a, "unknown field '%s'", key),
-                arena_printf(r->c.a, "不认识的字段「%s」", key));
+    json_object_foreach(body, key, v)
+    {
+        if (strcmp(key, "value") && strcmp(key, "version"))
+            return jc_fail(&r->c, JC_EINVAL, "unknown_field", arena_strdup(r->c.a, key),
+                           arena_printf(r->c.a, "unknown field '%s'", key),
+                           arena_printf(r->c.a, "不认识的字段「%s」", key));
+    }
     if ((rc = config_set(&r->c, r->vars[0], value, version))) return rc;
     json_t *now = config_get(&r->c, r->vars[0]);
     return req_json(r, 200, json_pack("{s:s, s:O}", "key", r->vars[0], "value", now));
@@ -547,7 +552,7 @@ static const jc_route admin_routes[] = {
     {"GET", "/healthz", h_healthz, 0, RT_PUBLIC, 0},
     {"GET", "/api/v1/openapi.json", h_openapi, 0, RT_PUBLIC, 0},
     {"POST", "/api/v1/session", h_login, 0, RT_PUBLIC, 8192},
-    {"DELETE", "/api/v1/session", h_logout, 0, RT_PUBLIC, 0},
+    {"DELETE", "/api/v1/session", h_logout, 0, RT_PUBLIC | RT_OPTIONAL_AUTH, 0},
     {"GET", "/api/v1/me", h_me, 0, 0, 0},
     {"PUT", "/api/v1/me/password", h_me_password, 0, 0, 8192},
     {"GET", "/api/v1/roles", h_roles, 0, 0, 0},

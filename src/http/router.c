@@ -238,13 +238,7 @@ static bool is_json_type(const char *ct)
 
 static int parse_body(jc_req *r)
 {
-    const char *m = r->method;
-    bool has_body = r->body_len > 0;
-    if (r->route->flags & RT_RAW_BODY) return JC_OK;
-    if (!has_body) return JC_OK;
-    if (strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0 || strcmp(m, "DELETE") == 0) {
-        if (!has_body) return JC_OK;
-    }
+    if ((r->route->flags & RT_RAW_BODY) || r->body_len == 0) return JC_OK;
     if (!is_json_type(req_header(r, MHD_HTTP_HEADER_CONTENT_TYPE)))
         return jc_fail(&r->c, JC_EMEDIA, "unsupported_media_type", "Content-Type",
                        "send JSON with Content-Type: application/json",

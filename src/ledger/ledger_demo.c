@@ -89,9 +89,7 @@ static int run_duties(jc_ctx *c, int64_t leader, int64_t *created_duties)
         if ((rc = ledger_generate(c, 0, &created))) return rc;
         char ds[11];
         jc_date_format(day, ds);
-        ledger_filter f = {.lo = "", .hi = "~", .state = "assigned", .from = ds, .to = ds,
-                           .limit = 50};
-        f.from = f.to = NULL;
+        ledger_filter f = {.lo = "", .hi = "~", .state = "assigned", .limit = 50};
         json_t *items = json_array();
         int64_t total;
         char prev[11];
