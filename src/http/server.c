@@ -123,7 +123,8 @@ static enum MHD_Result send_req(struct MHD_Connection *conn, jc_req *r)
         resp = MHD_create_response_from_buffer(r->raw_len, (void *)r->raw, MHD_RESPMEM_MUST_COPY);
         type = r->raw_type ? r->raw_type : "application/octet-stream";
     } else {
-        char *s = r->out ? json_dumps(r->out, JSON_COMPACT) : NULL;
+        /* 12 significant digits: 86.2 stays 86.2, coordinates keep their metres */
+        char *s = r->out ? json_dumps(r->out, JSON_COMPACT | JSON_REAL_PRECISION(12)) : NULL;
         if (r->out && !s) return queue_simple(conn, 500, "{\"error\":{\"code\":\"out_of_memory\"}}");
         if (s)
             resp = MHD_create_response_from_buffer(strlen(s), s, MHD_RESPMEM_MUST_FREE);
@@ -289,11 +290,12 @@ int http_serve(jc_app *app, const char *listen, int threads, void (*tick)(void *
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
     if (fam == AF_INET6) flags |= MHD_USE_IPv6;
     struct MHD_Daemon *d = MHD_start_daemon(
-        flags, 0, NULL, NULL, on_request, app, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+        flags, 0, NULL, NULL, on_request, app, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads, MHD_OPTION_NOTIFY_COMPLETED,
         on_completed, app, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024, MHD_OPTION_EXTERNAL_LOGGER,
-        on_mhd_log, NULL, MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1, MHD_OPTION_END);
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
+        MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1, MHD_OPTION_END);
     if (!d) {
         jc_log(LOG_ERR, "cannot listen on %s (address in use?)", listen);
         return JC_EIO;

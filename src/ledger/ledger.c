@@ -401,6 +401,13 @@ static int generate_one(jc_ctx *c, int64_t duty_id, int *created)
         t.duty_id = d.id;
         t.period = name;
         int64_t id;
+        bool exists;
+        /* look first: a refused insert would still burn an id of the PostgreSQL sequence */
+        if ((rc = db_ledger_task_exists(c, d.id, name, &exists))) return rc;
+        if (exists) {
+            day = last + 1;
+            continue;
+        }
         if ((rc = store_begin(c->db))) return jc_fail_db(c, rc);
         rc = db_ledger_task_insert(c, &t, &id);
         if (!rc && id) {

@@ -50,6 +50,7 @@ typedef struct ledger_filter {
 int db_ledger_task_get(jc_ctx *c, int64_t id, ledger_task *t);
 int db_ledger_task_insert(jc_ctx *c, const ledger_task *t, int64_t *id); /* ON CONFLICT → 0 */
 int db_ledger_task_update(jc_ctx *c, const ledger_task *t, int64_t version);
+int db_ledger_task_exists(jc_ctx *c, int64_t duty_id, const char *period, bool *exists);
 int db_ledger_task_list(jc_ctx *c, const ledger_filter *f, json_t *items, int64_t *total);
 int db_ledger_summary(jc_ctx *c, const ledger_filter *f, json_t *out);
 int db_ledger_duty_get(jc_ctx *c, int64_t id, ledger_duty *d);

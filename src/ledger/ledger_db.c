@@ -72,6 +72,8 @@ static const char SQL_TASK_INSERT[] =
     " responsible_person, assignee_id, deadline, state, duty_id, period, created_by, created_at,"
     " updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)"
     " ON CONFLICT (duty_id, period) DO NOTHING RETURNING id";
+static const char SQL_TASK_EXISTS[] =
+    "SELECT count(*) FROM ledger_tasks WHERE duty_id = ? AND period = ?";
 static const char SQL_TASK_UPDATE[] =
     "UPDATE ledger_tasks SET area_code = ?1, title = ?2, description = ?3, category = ?4,"
     " responsible_unit = ?5, responsible_person = ?6, assignee_id = ?7, deadline = ?8,"
@@ -155,6 +157,19 @@ int db_ledger_task_insert(jc_ctx *c, const ledger_task *t, int64_t *id)
     store_reset(st);
     if (rc == STORE_ROW || rc == STORE_DONE) return JC_OK;
     return jc_fail_db(c, rc);
+}
+
+int db_ledger_task_exists(jc_ctx *c, int64_t duty_id, const char *period, bool *exists)
+{
+    store_stmt *st;
+    int rc = store_prepare(c->db, SQL_TASK_EXISTS, &st);
+    if (rc) return jc_fail_db(c, rc);
+    store_bind_int(st, 1, duty_id);
+    store_bind_text(st, 2, period);
+    rc = store_one(st);
+    *exists = rc == JC_OK && store_col_int(st, 0) > 0;
+    store_reset(st);
+    return rc ? jc_fail_db(c, rc) : JC_OK;
 }
 
 int db_ledger_task_update(jc_ctx *c, const ledger_task *t, int64_t version)
