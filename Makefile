@@ -3,7 +3,7 @@ VERSION   := 0.1.0
 CC        ?= cc
 BUILD     ?= build
 OPT       ?= -O2
-PKGS      := libmicrohttpd jansson libsodium sqlite3 libpq
+PKGS      := libmicrohttpd jansson libsodium sqlite3 libpq xlsxwriter libzip expat
 WARN      := -Wall -Wextra -Werror -Wformat=2 -Wno-format-nonliteral -Wvla-larger-than=65536
 CFLAGS    += -std=c11 -D_GNU_SOURCE -g $(OPT) $(WARN) -DJICENG_VERSION='"$(VERSION)"' \
              $(shell pkg-config --cflags $(PKGS) 2>/dev/null)

@@ -7,7 +7,7 @@ what=${1:-build}
 cd "$(dirname "$0")/.."
 
 build_pkgs="gcc make pkg-config libc6-dev libmicrohttpd-dev libjansson-dev libsodium-dev
-  libsqlite3-dev libpq-dev libxlsxwriter-dev"
+  libsqlite3-dev libpq-dev libxlsxwriter-dev libzip-dev libexpat1-dev"
 test_pkgs="$build_pkgs libcmocka-dev postgresql-15 nodejs npm chromium fonts-noto-cjk wrk
   clang libclang-rt-14-dev clang-format sqlite3 curl procps ca-certificates"
 
