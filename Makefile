@@ -4,7 +4,7 @@ CC        ?= cc
 BUILD     ?= build
 OPT       ?= -O2
 PKGS      := libmicrohttpd jansson libsodium sqlite3 libpq xlsxwriter libzip expat
-WARN      := -Wall -Wextra -Werror -Wformat=2 -Wno-format-nonliteral -Wvla-larger-than=65536
+WARN      := -Wall -Wextra -Werror -Wformat=2 -Wno-format-nonliteral -Wvla
 CFLAGS    += -std=c11 -D_GNU_SOURCE -g $(OPT) $(WARN) -DJICENG_VERSION='"$(VERSION)"' \
              $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS    += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
