@@ -43,7 +43,7 @@ $(BUILD)/assets.c: $(BUILD)/embed $(WEB) $(OPENAPI)
 $(BUILD)/assets.o: $(BUILD)/assets.c
 	$(CC) -std=c11 -O0 -c -o $@ $<
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIBOBJ)
+$(BUILD)/tests/%: tests/unit/%.c $(LIBOBJ) $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(LIBOBJ) $(LDFLAGS) $(LDLIBS) $(shell pkg-config --libs cmocka)
 

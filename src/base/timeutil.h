@@ -22,7 +22,7 @@ void jc_date_local(int64_t t, char out[11]);
 
 /* True for a real calendar date written exactly as YYYY-MM-DD (years 1900..2199). */
 bool jc_date_valid(const char *s);
-/* Parses a valid date into days since the epoch; -1 on error (never a valid result). */
+/* Parses a valid date into days since the epoch; false when it is not a valid date. */
 bool jc_date_parse(const char *s, int64_t *days);
 void jc_date_format(int64_t days, char out[11]);
 /* ISO 8601 date-time with 'Z' or an offset (also accepts a bare date: local midnight). */

@@ -64,7 +64,8 @@ static void row_hash(const struct audit_row *r, char out[65])
 static const char *canon(jc_ctx *c, json_t *v)
 {
     if (!v) return NULL;
-    char *s = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS);
+    /* ENCODE_ANY: a snapshot may be a bare value (true, 5, "x"), not only an object */
+    char *s = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
     if (!s) return NULL;
     char *r = arena_strdup(c->a, s);
     free(s);

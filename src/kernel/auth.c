@@ -72,8 +72,11 @@ static const char SQL_USER_INSERT[] =
     " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id";
 static const char SQL_ROLE_INSERT[] = "INSERT INTO user_roles (user_id, role) VALUES (?, ?)";
 static const char SQL_ROLE_CLEAR[] = "DELETE FROM user_roles WHERE user_id = ?";
+/* ON CONFLICT: the same area listed twice is granted once. A unique violation cannot be
+ * skipped instead: on PostgreSQL it aborts the whole transaction. */
 static const char SQL_GRANT_INSERT[] =
-    "INSERT INTO user_areas (user_id, area_code, prefix, prefix_end) VALUES (?, ?, ?, ?)";
+    "INSERT INTO user_areas (user_id, area_code, prefix, prefix_end) VALUES (?, ?, ?, ?)"
+    " ON CONFLICT DO NOTHING";
 static const char SQL_GRANT_CLEAR[] = "DELETE FROM user_areas WHERE user_id = ?";
 static const char SQL_USER_GET[] =
     "SELECT id, username, display_name, disabled, version, phone FROM users WHERE id = ?";
@@ -150,9 +153,7 @@ static int write_roles_areas(jc_ctx *c, int64_t id, const user_input *in)
             store_bind_text(st, 2, g.code);
             store_bind_text(st, 3, g.prefix);
             store_bind_text(st, 4, g.end);
-            rc = store_run(st);
-            if (rc == JC_ECONFLICT) continue; /* the same area twice */
-            if (rc) return jc_fail_db(c, rc);
+            if ((rc = store_run(st))) return jc_fail_db(c, rc);
         }
     }
     return JC_OK;

@@ -62,6 +62,8 @@ static void decref(void *p)
 
 json_t *jc_own(jc_ctx *c, json_t *v)
 {
-    if (v) arena_defer(c->a, decref, v);
+    /* a full arena has already released v (arena_defer runs the cleanup at once): never hand
+     * back a freed value */
+    if (v && arena_defer(c->a, decref, v) != 0) return NULL;
     return v;
 }

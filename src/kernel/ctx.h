@@ -80,7 +80,8 @@ int jc_fail_db(jc_ctx *c, int rc);
 void jc_fail_extra(jc_ctx *c, const char *key, json_t *value);
 
 bool jc_user_has(const jc_user *u, unsigned roles_mask);
-/* Arena-owned jansson value: decref'd when the request ends. Returns v. */
+/* Arena-owned jansson value: decref'd when the request ends. Returns v, or NULL (v released)
+ * when the arena is full. */
 json_t *jc_own(jc_ctx *c, json_t *v);
 
 #endif

@@ -83,6 +83,7 @@ static int parse_one(jc_ctx *c, const field_spec *f, json_t *v, field_val *o)
                 return bad(c, f, "must be a mobile number (11 digits starting 13–19)",
                            "须为11位手机号码");
             o->s = arena_strdup(c->a, norm);
+            if (!o->s) return JC_ENOMEM; /* never a present field with no value */
         } else if (f->type == FT_CITIZEN_ID) {
             char today[11];
             int64_t days;
@@ -102,6 +103,7 @@ static int parse_one(jc_ctx *c, const field_spec *f, json_t *v, field_val *o)
             }
             if (s[17] == 'x') {
                 char *u = arena_strdup(c->a, s);
+                if (!u) return JC_ENOMEM;
                 u[17] = 'X';
                 o->s = u;
             }

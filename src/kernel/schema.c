@@ -3,7 +3,7 @@
 
 static const char M1_COMMON[] =
     "CREATE TABLE areas ("
-    " code @CODE@ PRIMARY KEY,"
+    " code @CODE@ NOT NULL PRIMARY KEY,"
     " parent_code @CODE@ REFERENCES areas(code),"
     " level BIGINT NOT NULL CHECK (level BETWEEN 1 AND 6),"
     " kind TEXT NOT NULL,"
@@ -31,7 +31,7 @@ static const char M1_COMMON[] =
     " prefix @CODE@ NOT NULL, prefix_end @CODE@ NOT NULL,"
     " PRIMARY KEY (user_id, area_code));"
     "CREATE TABLE sessions ("
-    " token_hash TEXT PRIMARY KEY,"
+    " token_hash TEXT NOT NULL PRIMARY KEY,"
     " user_id BIGINT NOT NULL REFERENCES users(id),"
     " created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL,"
     " ip TEXT);"
@@ -44,7 +44,7 @@ static const char M1_COMMON[] =
     " created_at BIGINT NOT NULL, expires_at BIGINT,"
     " revoked BIGINT NOT NULL DEFAULT 0);"
     "CREATE TABLE login_failures ("
-    " key TEXT PRIMARY KEY, failures BIGINT NOT NULL, last_at BIGINT NOT NULL,"
+    " key TEXT NOT NULL PRIMARY KEY, failures BIGINT NOT NULL, last_at BIGINT NOT NULL,"
     " locked_until BIGINT NOT NULL DEFAULT 0);"
     "CREATE TABLE audit ("
     " seq BIGINT PRIMARY KEY,"
@@ -60,7 +60,7 @@ static const char M1_COMMON[] =
     "INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, "
     "'0000000000000000000000000000000000000000000000000000000000000000');"
     "CREATE TABLE config ("
-    " key TEXT PRIMARY KEY, value TEXT NOT NULL,"
+    " key TEXT NOT NULL PRIMARY KEY, value TEXT NOT NULL,"
     " version BIGINT NOT NULL DEFAULT 1, updated_at BIGINT NOT NULL);";
 
 /* The audit log is append-only below the API too: the database refuses UPDATE and DELETE. */

@@ -49,7 +49,9 @@ int store_exec_script(store *db, const char *sql);
 int store_prepare(store *db, const char *sql, store_stmt **out);
 void store_bind_int(store_stmt *st, int idx, int64_t v);
 void store_bind_null_int(store_stmt *st, int idx);
-void store_bind_text(store_stmt *st, int idx, const char *s); /* NULL binds SQL NULL (text) */
+/* NULL binds SQL NULL typed as text: on PostgreSQL the first binding fixes a parameter's type,
+ * so a NULL for a BIGINT column must use store_bind_null_int() */
+void store_bind_text(store_stmt *st, int idx, const char *s);
 void store_bind_blob(store_stmt *st, int idx, const void *p, size_t n);
 void store_bind_double(store_stmt *st, int idx, double v);
 /* STORE_ROW, STORE_DONE, or a jc_rc: JC_ECONFLICT for a unique violation, JC_EUNPROC for a

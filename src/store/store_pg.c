@@ -75,6 +75,12 @@ static int pg_exec(store *db, const char *sql)
     ExecStatusType s = PQresultStatus(r);
     int rc = JC_OK;
     if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) rc = pg_err(db, r);
+    /* COMMIT of a transaction that an earlier error aborted "succeeds" with the tag ROLLBACK:
+     * report it, or the caller would believe writes were saved that were thrown away */
+    if (!rc && strcmp(sql, "COMMIT") == 0 && strcmp(PQcmdStatus(r), "ROLLBACK") == 0) {
+        store_set_err(db, "COMMIT rolled back: a statement of the transaction had failed");
+        rc = JC_EDB;
+    }
     PQclear(r);
     return rc;
 }
