@@ -259,6 +259,33 @@ static int parse_body(jc_req *r)
     return JC_OK;
 }
 
+/* Query parameters and the decoded path are text at the edge like the body: bytes that are not
+ * UTF-8 are refused here, before PostgreSQL refuses them as a storage error. */
+static enum MHD_Result arg_utf8(void *cls, enum MHD_ValueKind kind, const char *key,
+                                const char *value)
+{
+    const char **bad = cls;
+    (void)kind;
+    if ((key && !jc_utf8_valid(key, strlen(key))) ||
+        (value && !jc_utf8_valid(value, strlen(value)))) {
+        *bad = key ? key : "";
+        return MHD_NO;
+    }
+    return MHD_YES;
+}
+
+static int check_url_utf8(jc_req *r)
+{
+    const char *bad = NULL;
+    if (!jc_utf8_valid(r->path, strlen(r->path))) bad = "";
+    if (!bad && r->conn) MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, arg_utf8, &bad);
+    if (!bad) return JC_OK;
+    return jc_fail(&r->c, JC_EINVAL, "invalid_utf8",
+                   *bad && jc_utf8_valid(bad, strlen(bad)) ? arena_strdup(r->c.a, bad) : NULL,
+                   "the address or a query parameter is not valid UTF-8",
+                   "请求地址或查询参数不是有效的UTF-8编码");
+}
+
 static int authenticate(jc_req *r, jc_user *u)
 {
     const char *authz = req_header(r, MHD_HTTP_HEADER_AUTHORIZATION);
@@ -307,6 +334,7 @@ void router_dispatch(jc_app *app, jc_req *r)
         if (authenticate(r, u) == JC_OK) r->c.user = u;
         r->c.err = (jc_err){0};
     }
+    if (!rc) rc = check_url_utf8(r);
     if (!rc) rc = parse_body(r);
     if (!rc) rc = r->route->handler(r);
     if (r->c.db) {

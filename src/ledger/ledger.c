@@ -145,6 +145,22 @@ static int check_assignee(jc_ctx *c, int64_t id, const char *area, const char **
     return JC_OK;
 }
 
+/* The area of a new or moved record: granted to the caller and present in the tree. A code in
+ * the caller's subtree that names no area would otherwise reach the database as a foreign-key
+ * failure. */
+static int check_area(jc_ctx *c, const char *code)
+{
+    int rc = area_check(c, code, "area");
+    if (rc) return rc;
+    area_rec a;
+    rc = area_get(c, code, &a);
+    if (rc == JC_ENOTFOUND)
+        return jc_fail(c, JC_EUNPROC, "unknown_area", "area",
+                       arena_printf(c->a, "area %s does not exist", code),
+                       arena_printf(c->a, "区域 %s 不存在", code));
+    return rc;
+}
+
 int ledger_task_read(jc_ctx *c, int64_t id, ledger_task *t)
 {
     int rc = db_ledger_task_get(c, id, t);
@@ -157,7 +173,7 @@ int ledger_task_create(jc_ctx *c, ledger_task *t, int64_t *id)
     if (!jc_user_has(c->user, LEADERS))
         return jc_fail(c, JC_EPERM, "forbidden", NULL, "only leaders and administrators assign tasks",
                        "只有书记/主任或管理员可以定责");
-    int rc = area_check(c, t->area_code, "area");
+    int rc = check_area(c, t->area_code);
     if (!rc) rc = check_category(c, t->category);
     if (!rc && t->assignee_id) rc = check_assignee(c, t->assignee_id, t->area_code, &t->assignee_name);
     if (rc) return rc;
@@ -203,7 +219,7 @@ int ledger_task_edit(jc_ctx *c, int64_t id, int64_t version, const ledger_task *
         goto fail;
     }
     json_t *before = task_audit(c, &t);
-    if (ch->area_code && (rc = area_check(c, ch->area_code, "area"))) goto fail;
+    if (ch->area_code && (rc = check_area(c, ch->area_code))) goto fail;
     if (ch->category && (rc = check_category(c, ch->category))) goto fail;
 #define APPLY(f)                                                                                   \
     if (ch->f) t.f = ch->f
@@ -294,7 +310,7 @@ int ledger_duty_create(jc_ctx *c, ledger_duty *d, int64_t *id)
     if (!jc_user_has(c->user, LEADERS))
         return jc_fail(c, JC_EPERM, "forbidden", NULL, "only leaders and administrators set duties",
                        "只有书记/主任或管理员可以设置常态化工作");
-    int rc = area_check(c, d->area_code, "area");
+    int rc = check_area(c, d->area_code);
     if (!rc) rc = check_category(c, d->category);
     if (!rc && d->assignee_id) rc = check_assignee(c, d->assignee_id, d->area_code, &d->assignee_name);
     if (rc) return rc;

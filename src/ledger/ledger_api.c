@@ -7,6 +7,13 @@
 static const char *const state_codes[] = {"assigned", "discussing", "checking", "evaluating",
                                           "closed",   "cancelled",  NULL};
 
+/* An edit's spec drops FF_REQUIRED (every field is optional there) and with it input_parse()'s
+ * check that required text is not blank: a title that is sent must still say something. */
+static bool blank(const char *s)
+{
+    return s[strspn(s, " \t\r\n")] == '\0';
+}
+
 static int read_filter(jc_req *r, ledger_filter *f)
 {
     memset(f, 0, sizeof *f);
@@ -128,10 +135,11 @@ static int h_task_update(jc_req *r)
     field_spec spec[T__N];
     memcpy(spec, task_spec, sizeof spec);
     for (int i = 0; i < T__N; i++) spec[i].flags &= ~(unsigned)FF_REQUIRED;
+    spec[T_TITLE].min = 0; /* an empty title is "required" below, as when creating */
     field_val v[T__N];
     static const char *const also[] = {"version", NULL};
     if ((rc = input_parse(&r->c, r->json, spec, T__N, v, also))) return rc;
-    if (v[T_TITLE].present && !jc_utf8_len(v[T_TITLE].s))
+    if (v[T_TITLE].present && blank(v[T_TITLE].s))
         return jc_fail(&r->c, JC_EINVAL, "required", "title", "title is required", "标题为必填项");
     ledger_task ch = {0};
 #define SET(f, k)                                                                                  \
@@ -290,9 +298,12 @@ static int h_duty_update(jc_req *r)
     field_spec spec[D__N];
     memcpy(spec, duty_spec, sizeof spec);
     for (int i = 0; i < D__N; i++) spec[i].flags &= ~(unsigned)FF_REQUIRED;
+    spec[D_TITLE].min = 0; /* an empty title is "required" below, as when creating */
     field_val v[D__N];
     static const char *const also[] = {"version", NULL};
     if ((rc = input_parse(&r->c, r->json, spec, D__N, v, also))) return rc;
+    if (v[D_TITLE].present && blank(v[D_TITLE].s))
+        return jc_fail(&r->c, JC_EINVAL, "required", "title", "title is required", "名称为必填项");
     const char *fixed = v[D_AREA].present ? "area" : v[D_FREQ].present ? "frequency"
                         : v[D_START].present ? "start_date" : NULL;
     if (fixed)

@@ -2,7 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-    Client, PW, DB, LONGHAI, login, assertError, assertOk, createUser, jiceng, rawRequest,
+    Client, PW, DB, LONGHAI, login, setCookies, assertError, assertOk, createUser, jiceng,
+    rawRequest,
 } from './lib.mjs';
 
 let admin;
@@ -18,7 +19,7 @@ test('login sets an HttpOnly, SameSite=Strict session cookie and answers who I a
     assert.equal(me.username, 'leader');
     assert.deepEqual(me.areas.map((a) => a.code), [LONGHAI]);
     assert.ok(me.roles.some((r) => r.code === 'leader'));
-    const set = res.headers.getSetCookie().find((s) => s.startsWith('jc_session='));
+    const set = setCookies(res).find((s) => s.startsWith('jc_session='));
     assert.ok(set, 'Set-Cookie jc_session');
     assert.match(set, /;\s*HttpOnly/i);
     assert.match(set, /;\s*SameSite=Strict/i);
@@ -61,7 +62,7 @@ test('logout ends the session on the server: the old cookie no longer works', as
     assertOk(await c.get('/api/v1/me'));
     const out = await c.del('/api/v1/session');
     assertOk(out);
-    const cleared = out.headers.getSetCookie().find((s) => s.startsWith('jc_session='));
+    const cleared = setCookies(out).find((s) => s.startsWith('jc_session='));
     assert.match(cleared, /Max-Age=0/i, 'the browser is told to drop the cookie');
     // replay the old cookie, as a thief who copied it would
     const replay = new Client();
@@ -115,7 +116,34 @@ test('a disabled user cannot log in and their open session ends', async () => {
     const again = await new Client().post('/api/v1/session', { username: u.username, password: PW });
     assert.equal(again.status, 401, again.text);
     assert.ok(['account_disabled', 'bad_credentials'].includes(again.json.error.code), again.text);
-    assert.equal(again.headers.getSetCookie().length, 0, 'no cookie for a disabled account');
+    assert.equal(setCookies(again).length, 0, 'no cookie for a disabled account');
+});
+
+test('a disabled user\'s bearer token stops working too', async () => {
+    const u = await createUser(admin, { roles: ['leader'], areas: [LONGHAI] });
+    const r = await jiceng(['token', 'create', '--db', DB, '--user', u.username]);
+    assert.equal(r.code, 0, r.stderr);
+    const auth = { Authorization: `Bearer ${r.stdout.trim()}` };
+    const c = new Client();
+    assertOk(await c.get('/api/v1/me', auth));
+    const cur = assertOk(await admin.get(`/api/v1/users/${u.id}`));
+    assertOk(await admin.patch(`/api/v1/users/${u.id}`, { disabled: true, version: cur.version }));
+    assertError(await c.get('/api/v1/me', auth), 401);
+});
+
+test('changing one\'s password ends every session; the new password works', async () => {
+    const u = await createUser(admin, { roles: ['grid_worker'], areas: [LONGHAI] });
+    const a = await login(u.username);
+    const b = await login(u.username);
+    assertError(await a.put('/api/v1/me/password', { current_password: 'not-it-at-all', new_password: 'new-pass-123' }),
+        422, 'bad_credentials', 'current_password');
+    assertError(await a.put('/api/v1/me/password', { current_password: PW, new_password: 'short' }),
+        400, 'invalid_field', 'new_password');
+    assertOk(await a.get('/api/v1/me'), 200);
+    assertOk(await a.put('/api/v1/me/password', { current_password: PW, new_password: 'new-pass-123' }));
+    assertError(await a.get('/api/v1/me'), 401);
+    assertError(await b.get('/api/v1/me'), 401);
+    await login(u.username, 'new-pass-123');
 });
 
 test('an administrator cannot disable their own account', async () => {
