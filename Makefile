@@ -26,26 +26,33 @@ UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
         clean demo-db check-clang
 all: $(BUILD)/jiceng
 
+# V=1 shows the full compiler lines
+Q := $(if $(V),,@)
+
 $(BUILD)/jiceng: $(OBJ)
-	$(CC) $(CFLAGS) -o $@ $(OBJ) $(LDFLAGS) $(LDLIBS)
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(CFLAGS) -o $@ $(OBJ) $(LDFLAGS) $(LDLIBS)
 
 $(BUILD)/%.o: %.c $(shell find src -name '*.h')
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/embed: tools/embed.c
 	@mkdir -p $(BUILD)
 	$(CC) -std=c11 -O1 -Wall -Wextra -Werror -o $@ $<
 
 $(BUILD)/assets.c: $(BUILD)/embed $(WEB) $(OPENAPI)
-	$(BUILD)/embed $@ $(ASSETS)
+	@echo "  EMBED   web/ and OpenAPI"
+	$(Q)$(BUILD)/embed $@ $(ASSETS)
 
 $(BUILD)/assets.o: $(BUILD)/assets.c
-	$(CC) -std=c11 -O0 -c -o $@ $<
+	$(Q)$(CC) -std=c11 -O0 -c -o $@ $<
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIBOBJ) $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $< $(LIBOBJ) $(LDFLAGS) $(LDLIBS) $(shell pkg-config --libs cmocka)
+	@echo "  TEST    $@"
+	$(Q)$(CC) $(CFLAGS) -o $@ $< $(LIBOBJ) $(LDFLAGS) $(LDLIBS) $(shell pkg-config --libs cmocka)
 
 # ---- the two front-door commands ----
 # Dependencies are installed first, then make runs again: pkg-config flags are read when a

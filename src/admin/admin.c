@@ -135,9 +135,18 @@ static void merge_fragment(const struct jc_asset *a, void *arg)
         return;
     }
     json_object_update(json_object_get(doc, "paths"), json_object_get(frag, "paths"));
-    json_t *sch = json_object_get(json_object_get(frag, "components"), "schemas");
-    if (sch)
-        json_object_update(json_object_get(json_object_get(doc, "components"), "schemas"), sch);
+    /* every components map (schemas, parameters, responses …) merges member by member */
+    json_t *comps = json_object_get(doc, "components");
+    const char *kind;
+    json_t *map;
+    json_object_foreach(json_object_get(frag, "components"), kind, map)
+    {
+        json_t *have = json_object_get(comps, kind);
+        if (have)
+            json_object_update(have, map);
+        else
+            json_object_set(comps, kind, map);
+    }
     json_t *tags = json_object_get(frag, "tags");
     if (tags) json_array_extend(json_object_get(doc, "tags"), tags);
     json_decref(frag);
@@ -301,7 +310,15 @@ static int h_area_update(jc_req *r)
     if (rc) return rc;
     field_val v[7];
     static const char *const also[] = {"version", NULL};
-    if ((rc = input_parse(&r->c, r->json, area_spec + 1, 6, v + 1, also))) return rc;
+    field_spec spec[6];
+    memcpy(spec, area_spec + 1, sizeof spec);
+    for (int i = 0; i < 6; i++) spec[i].flags &= ~(unsigned)FF_REQUIRED; /* a partial update */
+    if ((rc = input_parse(&r->c, r->json, spec, 6, v + 1, also))) return rc;
+    for (int i = 1; i <= 2; i++)
+        if (v[i].present && jc_blank(v[i].s))
+            return jc_fail(&r->c, JC_EINVAL, "required", area_spec[i].name,
+                           arena_printf(r->c.a, "%s is required", area_spec[i].name),
+                           arena_printf(r->c.a, "%s为必填项", area_spec[i].zh));
     if (v[3].present)
         return jc_fail(&r->c, JC_EINVAL, "invalid_field", "parent",
                        "the parent follows from the code and cannot change",
@@ -543,7 +560,10 @@ static int h_config_set(jc_req *r)
     }
     if ((rc = config_set(&r->c, r->vars[0], value, version))) return rc;
     json_t *now = config_get(&r->c, r->vars[0]);
-    return req_json(r, 200, json_pack("{s:s, s:O}", "key", r->vars[0], "value", now));
+    /* config_set() moved the version one up from the one the caller read */
+    req_etag(r, version + 1);
+    return req_json(r, 200, json_pack("{s:s, s:O, s:I}", "key", r->vars[0], "value", now,
+                                      "version", (json_int_t)(version + 1)));
 }
 
 #define ADMIN RB(ROLE_ADMIN)

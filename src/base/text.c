@@ -1,6 +1,7 @@
 #include "text.h"
 
 #include <stdint.h>
+#include <string.h>
 
 bool jc_utf8_valid(const char *str, size_t n)
 {
@@ -55,4 +56,18 @@ bool jc_has_control(const char *s)
         if ((c < 0x20 && c != '\n' && c != '\r' && c != '\t') || c == 0x7F) return true;
     }
     return false;
+}
+
+bool jc_blank(const char *s)
+{
+    if (!s) return true;
+    while (*s) {
+        if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+            s++;
+        else if (strncmp(s, "\xe3\x80\x80", 3) == 0) /* U+3000, the full-width space */
+            s += 3;
+        else
+            return false;
+    }
+    return true;
 }

@@ -304,13 +304,23 @@ static int authenticate(jc_req *r, jc_user *u)
     return jc_fail(&r->c, JC_EAUTH, "unauthenticated", NULL, "please log in", "请先登录");
 }
 
+/* The methods routed for a path, for the Allow header of a 405. */
+static const char *allowed_methods(const jc_app *app, const char *path, arena *a)
+{
+    char *out = arena_strdup(a, "");
+    for (size_t i = 0; out && i < app->nroutes; i++)
+        if (match(app->routes[i]->pattern, path, NULL, NULL, a) && !strstr(out, app->routes[i]->method))
+            out = arena_printf(a, "%s%s%s", out, *out ? ", " : "", app->routes[i]->method);
+    return out ? out : "GET";
+}
+
 void router_dispatch(jc_app *app, jc_req *r)
 {
     bool other = false;
     r->route = router_match(app, r->method, r->path, r->vars, &r->nvars, r->c.a, &other);
     if (!r->route) {
         if (other) {
-            req_set_header(r, "Allow", "GET, POST, PUT, PATCH, DELETE");
+            req_set_header(r, "Allow", allowed_methods(app, r->path, r->c.a));
             error_body(r, jc_fail(&r->c, JC_EINVAL, "method_not_allowed", NULL,
                                   "method not allowed here", "不支持此请求方法"));
             r->status = 405;
@@ -346,6 +356,10 @@ void router_dispatch(jc_app *app, jc_req *r)
             jc_log(LOG_ERR, "%s %s: %s (%s)", r->method, r->path, jc_strerror(rc),
                    r->c.err.en ? r->c.err.en : "-");
         error_body(r, rc);
+        json_t *ra = r->c.err.extra ? json_object_get(r->c.err.extra, "retry_after") : NULL;
+        if (rc == JC_ERATE && json_is_integer(ra))
+            req_set_header(r, "Retry-After",
+                           arena_printf(r->c.a, "%lld", (long long)json_integer_value(ra)));
     } else if (!r->status) {
         r->status = 200;
     }

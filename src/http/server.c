@@ -164,6 +164,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             arena_free(a);
         } else {
             cs->limit = 0; /* static files take no body */
+            if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
+                cs->answered = true;
+                return serve_static(conn, url, method); /* 405 before any body is read */
+            }
         }
         buf_init(&cs->body, cs->limit ? cs->limit : 1);
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");

@@ -133,7 +133,7 @@ int area_filter(jc_ctx *c, const char *code, char lo[16], char hi[17])
     }
     jc_grant g;
     if (!area_grant_make(code, &g))
-        return jc_fail(c, JC_EINVAL, "invalid_field", "area",
+        return jc_fail(c, JC_EINVAL, "invalid_parameter", "area",
                        "area must be an area code (6, 12 or 15 digits)",
                        "area 须为区划代码(6、12或15位数字)");
     int rc = area_check(c, code, "area");
@@ -204,10 +204,10 @@ json_t *area_json(const area_rec *a)
 static int check_fields(jc_ctx *c, const char *name, const char *kind, const char *geometry,
                         const double *lat, const double *lng)
 {
-    if (name && (!*name || jc_utf8_len(name) > 64 || jc_has_control(name)))
+    if (name && (jc_blank(name) || jc_utf8_len(name) > 64 || jc_has_control(name)))
         return jc_fail(c, JC_EINVAL, "invalid_field", "name",
                        "name is required (at most 64 characters)", "名称为必填项(不超过64个字)");
-    if (kind && (!*kind || jc_utf8_len(kind) > 16 || jc_has_control(kind)))
+    if (kind && (jc_blank(kind) || jc_utf8_len(kind) > 16 || jc_has_control(kind)))
         return jc_fail(c, JC_EINVAL, "invalid_field", "kind",
                        "kind is required (e.g. 街道, 社区, 网格)", "类型为必填项(如 街道、社区、网格)");
     if (geometry) {
@@ -378,4 +378,40 @@ const char *area_path(jc_ctx *c, const char *code)
     for (int i = n - 1; i >= 0; i--)
         out = arena_printf(c->a, "%s%s%s", out, *out ? " / " : "", chain[i] ? chain[i] : "");
     return out;
+}
+
+static const char SQL_IS_ROOT[] = "SELECT count(*) FROM areas WHERE code = ? AND parent_code IS NULL";
+
+bool area_user_is_root(jc_ctx *c)
+{
+    const jc_user *u = c->user;
+    if (!u) return false;
+    if (u->system) return true;
+    for (int i = 0; i < u->ngrants; i++) {
+        store_stmt *st;
+        if (store_prepare(c->db, SQL_IS_ROOT, &st)) return false;
+        store_bind_text(st, 1, u->grants[i].code);
+        bool root = store_one(st) == JC_OK && store_col_int(st, 0) > 0;
+        store_reset(st);
+        if (root) return true;
+    }
+    return false;
+}
+
+static const char SQL_EXISTS[] = "SELECT count(*) FROM areas WHERE code = ?";
+
+int area_exists(jc_ctx *c, const char *code, const char *field)
+{
+    store_stmt *st;
+    int rc = store_prepare(c->db, SQL_EXISTS, &st);
+    if (rc) return jc_fail_db(c, rc);
+    store_bind_text(st, 1, code);
+    rc = store_one(st);
+    bool found = rc == JC_OK && store_col_int(st, 0) > 0;
+    store_reset(st);
+    if (rc) return jc_fail_db(c, rc);
+    if (found) return JC_OK;
+    return jc_fail(c, JC_EUNPROC, "unknown_area", field,
+                   arena_printf(c->a, "area %s does not exist", code),
+                   arena_printf(c->a, "区域 %s 不存在", code));
 }

@@ -43,6 +43,12 @@ int area_check(jc_ctx *c, const char *code, const char *field);
 int area_filter(jc_ctx *c, const char *code, char lo[16], char hi[17]);
 
 /* ---- database ---- */
+/* True for the system user and for users granted a root of the tree (e.g. the whole city):
+ * they see entries that belong to no area (configuration) and change city-wide settings. */
+bool area_user_is_root(jc_ctx *c);
+/* JC_OK, or JC_EUNPROC unknown_area naming `field`. */
+int area_exists(jc_ctx *c, const char *code, const char *field);
+
 typedef struct area_rec {
     char code[16];
     char parent[16]; /* "" at a root */

@@ -208,8 +208,8 @@ int audit_verify(store *db, int64_t *checked, int64_t *bad_seq, const char **why
     return rc;
 }
 
-/* Entries of areas inside the caller's grants; entries with no area (logins, users, config) only
- * for administrators. Ordered newest first, keyset-paginated by seq. */
+/* Entries of areas inside the caller's grants; entries with no area (configuration) only for
+ * administrators of a root of the tree. Ordered newest first, keyset-paginated by seq. */
 static const char SQL_LIST[] =
     "SELECT a.seq, a.at, a.user_id, a.username, a.action, a.entity, a.entity_id, a.area_code,"
     " a.before_json, a.after_json, a.reason FROM audit a"
@@ -265,7 +265,7 @@ int audit_list(jc_ctx *c, const char *entity, const char *entity_id, int64_t bef
     store_bind_text(st, 2, entity_id);
     store_bind_int(st, 3, before_seq > 0 ? before_seq : INT64_MAX);
     store_bind_int(st, 4, c->user->id);
-    store_bind_int(st, 5, jc_user_has(c->user, RB(ROLE_ADMIN)) ? 1 : 0);
+    store_bind_int(st, 5, jc_user_has(c->user, RB(ROLE_ADMIN)) && area_user_is_root(c) ? 1 : 0);
     store_bind_int(st, 6, c->user->system ? 1 : 0);
     store_bind_int(st, 7, limit);
     json_t *arr = jc_own(c, json_array());

@@ -63,7 +63,7 @@ static bool username_ok(const char *s)
 
 static bool name_ok(const char *s, size_t maxchars)
 {
-    return s && *s && jc_utf8_valid(s, strlen(s)) && !jc_has_control(s) &&
+    return s && !jc_blank(s) && jc_utf8_valid(s, strlen(s)) && !jc_has_control(s) &&
            jc_utf8_len(s) <= maxchars;
 }
 
@@ -183,6 +183,14 @@ static json_t *user_snapshot(jc_ctx *c, int64_t id)
     return user_json(&u, version, phone, disabled, true);
 }
 
+/* A user's records in the audit log carry the user's first granted area, so that they are
+ * visible to the administrators of that area and to nobody else. */
+static const char *snapshot_area(jc_ctx *c, json_t *snap)
+{
+    const char *a = json_string_value(json_array_get(json_object_get(snap, "areas"), 0));
+    return a ? arena_strdup(c->a, a) : NULL;
+}
+
 int user_create(jc_ctx *c, const user_input *in, int64_t *id)
 {
     if (!jc_user_has(c->user, RB(ROLE_ADMIN)))
@@ -217,7 +225,9 @@ int user_create(jc_ctx *c, const user_input *in, int64_t *id)
     if (rc) goto dbfail;
     if ((rc = write_roles_areas(c, uid, &x))) goto fail;
     json_t *after = jc_own(c, user_snapshot(c, uid));
-    if ((rc = audit_append_id(c, "create", "user", uid, NULL, NULL, after, NULL))) goto fail;
+    if ((rc = audit_append_id(c, "create", "user", uid, snapshot_area(c, after), NULL, after,
+                              NULL)))
+        goto fail;
     if ((rc = store_commit(c->db))) return jc_fail_db(c, rc);
     *id = uid;
     return JC_OK;
@@ -312,7 +322,9 @@ int user_update(jc_ctx *c, int64_t id, int64_t version, const user_input *in)
     }
     json_t *after = jc_own(c, user_snapshot(c, id));
     const char *action = self_pw ? "change_password" : in->password ? "set_password" : "update";
-    if ((rc = audit_append_id(c, action, "user", id, NULL, before, after, NULL))) goto fail;
+    if ((rc = audit_append_id(c, action, "user", id, snapshot_area(c, after), before, after,
+                              NULL)))
+        goto fail;
     if ((rc = store_commit(c->db))) return jc_fail_db(c, rc);
     return JC_OK;
 dbfail:
@@ -522,6 +534,27 @@ static int record_failure(jc_ctx *c, const char *kuser, const char *kip)
     return store_commit(c->db);
 }
 
+/* JC_ERATE (with retry_after) while the user or the address is locked out. */
+static int check_locked(jc_ctx *c, const char *kuser, const char *kip)
+{
+    store_stmt *st;
+    int rc = store_prepare(c->db, SQL_FAIL_GET, &st);
+    if (rc) return jc_fail_db(c, rc);
+    store_bind_text(st, 1, kuser);
+    store_bind_text(st, 2, kip);
+    rc = store_one(st);
+    int64_t locked = rc ? 0 : store_col_int(st, 0);
+    store_reset(st);
+    if (rc) return jc_fail_db(c, rc);
+    if (locked <= c->now) return JC_OK;
+    jc_fail_extra(c, "retry_after", json_integer(locked - c->now));
+    return jc_fail(c, JC_ERATE, "too_many_attempts", NULL,
+                   arena_printf(c->a, "too many failed attempts; try again in %lld seconds",
+                                (long long)(locked - c->now)),
+                   arena_printf(c->a, "密码错误次数过多,请 %lld 秒后再试",
+                                (long long)(locked - c->now)));
+}
+
 /* A hash of a fixed password: unknown users cost as much time as known ones. */
 static char dummy[crypto_pwhash_STRBYTES];
 static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
@@ -538,22 +571,8 @@ int auth_login(jc_ctx *c, const char *username, const char *password, char token
     const char *kuser = arena_printf(c->a, "u:%s", username ? username : "");
     const char *kip = arena_printf(c->a, "ip:%s", c->ip ? c->ip : "");
     store_stmt *st;
-    int rc = store_prepare(c->db, SQL_FAIL_GET, &st);
-    if (rc) return jc_fail_db(c, rc);
-    store_bind_text(st, 1, kuser);
-    store_bind_text(st, 2, kip);
-    rc = store_one(st);
-    int64_t locked = rc ? 0 : store_col_int(st, 0);
-    store_reset(st);
-    if (rc) return jc_fail_db(c, rc);
-    if (locked > c->now) {
-        jc_fail_extra(c, "retry_after", json_integer(locked - c->now));
-        return jc_fail(c, JC_ERATE, "too_many_attempts", NULL,
-                       arena_printf(c->a, "too many failed logins; try again in %lld seconds",
-                                    (long long)(locked - c->now)),
-                       arena_printf(c->a, "登录失败次数过多,请 %lld 秒后再试",
-                                    (long long)(locked - c->now)));
-    }
+    int rc = check_locked(c, kuser, kip);
+    if (rc) return rc;
 
     int64_t uid = 0;
     bool disabled = false, ok = false;
@@ -606,7 +625,8 @@ int auth_login(jc_ctx *c, const char *username, const char *password, char token
         const jc_user *saved = c->user;
         c->user = user;
         json_t *after = jc_own(c, json_pack("{s:s}", "ip", c->ip ? c->ip : ""));
-        rc = audit_append_id(c, "login", "user", uid, NULL, NULL, after, NULL);
+        rc = audit_append_id(c, "login", "user", uid,
+                             user->ngrants ? user->grants[0].code : NULL, NULL, after, NULL);
         c->user = saved;
         if (rc) {
             store_rollback(c->db);
@@ -656,7 +676,9 @@ int auth_logout(jc_ctx *c, const char *token)
     if ((rc = store_prepare(c->db, SQL_SESSION_DEL, &st))) goto dbfail;
     store_bind_text(st, 1, th);
     if ((rc = store_run(st))) goto dbfail;
-    if (c->user && (rc = audit_append_id(c, "logout", "user", c->user->id, NULL, NULL, NULL, NULL))) {
+    if (c->user &&
+        (rc = audit_append_id(c, "logout", "user", c->user->id,
+                              c->user->ngrants ? c->user->grants[0].code : NULL, NULL, NULL, NULL))) {
         store_rollback(c->db);
         return rc;
     }
@@ -723,7 +745,11 @@ int auth_token_create(jc_ctx *c, int64_t user_id, const char *name, int days,
     if (rc) goto dbfail;
     json_t *after = jc_own(c, json_pack("{s:I, s:s, s:i}", "user_id", (json_int_t)user_id, "name",
                                         name, "days", days));
-    if ((rc = audit_append_id(c, "create", "api_token", tid, NULL, NULL, after, NULL))) {
+    jc_user owner;
+    const char *area = user_load(c, user_id, &owner) == JC_OK && owner.ngrants
+                           ? owner.grants[0].code
+                           : NULL;
+    if ((rc = audit_append_id(c, "create", "api_token", tid, area, NULL, after, NULL))) {
         store_rollback(c->db);
         return rc;
     }
@@ -754,10 +780,17 @@ int auth_sweep(jc_ctx *c)
 
 static const char SQL_PW_GET[] = "SELECT password_hash FROM users WHERE id = ?";
 
+static int check_locked(jc_ctx *c, const char *kuser, const char *kip);
+
 int auth_verify_password(jc_ctx *c, int64_t user_id, const char *password)
 {
+    /* guessing the current password is throttled like logins, on the same counters */
+    const char *kuser = arena_printf(c->a, "u:%s", c->user ? c->user->username : "");
+    const char *kip = arena_printf(c->a, "ip:%s", c->ip ? c->ip : "");
+    int rc = check_locked(c, kuser, kip);
+    if (rc) return rc;
     store_stmt *st;
-    int rc = store_prepare(c->db, SQL_PW_GET, &st);
+    rc = store_prepare(c->db, SQL_PW_GET, &st);
     if (rc) return jc_fail_db(c, rc);
     store_bind_int(st, 1, user_id);
     rc = store_one(st);
@@ -766,8 +799,10 @@ int auth_verify_password(jc_ctx *c, int64_t user_id, const char *password)
     store_reset(st);
     if (rc) return rc == JC_ENOTFOUND ? JC_EAUTH : jc_fail_db(c, rc);
     const char *pw = password ? password : "";
-    if (crypto_pwhash_str_verify(hash, pw, strlen(pw)) != 0)
+    if (crypto_pwhash_str_verify(hash, pw, strlen(pw)) != 0) {
+        if ((rc = record_failure(c, kuser, kip))) return jc_fail_db(c, rc);
         return jc_fail(c, JC_EUNPROC, "bad_credentials", "current_password",
                        "the current password is wrong", "当前密码不正确");
+    }
     return JC_OK;
 }

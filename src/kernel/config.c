@@ -1,4 +1,5 @@
 #include "config.h"
+#include "area.h"
 #include "audit.h"
 #include "../base/text.h"
 
@@ -100,9 +101,11 @@ static const char SQL_UPSERT[] =
 
 int config_set(jc_ctx *c, const char *key, json_t *value, int64_t version)
 {
-    if (!jc_user_has(c->user, RB(ROLE_ADMIN)))
-        return jc_fail(c, JC_EPERM, "forbidden", NULL, "only administrators change configuration",
-                       "只有管理员可以修改配置");
+    /* settings apply to every area: only an administrator of the whole tree may change them */
+    if (!jc_user_has(c->user, RB(ROLE_ADMIN)) || !area_user_is_root(c))
+        return jc_fail(c, JC_EPERM, "forbidden", NULL,
+                       "only administrators of the whole jurisdiction change configuration",
+                       "只有全辖区管理员可以修改配置");
     const config_def *d = config_find(key);
     if (!d) return jc_fail(c, JC_ENOTFOUND, "not_found", "key", "no such configuration key",
                            "没有此配置项");

@@ -34,10 +34,7 @@ static int parse_one(jc_ctx *c, const field_spec *f, json_t *v, field_val *o)
         if (f->type == FT_TEXT) {
             int64_t max = f->max ? f->max : 200;
             size_t chars = jc_utf8_len(s);
-            bool blank = true;
-            for (const char *p = s; *p; p++)
-                if (!strchr(" \t\r\n", *p)) blank = false;
-            if ((f->flags & FF_REQUIRED) && blank)
+            if ((f->flags & FF_REQUIRED) && jc_blank(s))
                 return jc_fail(c, JC_EINVAL, "required", f->name,
                                arena_printf(c->a, "%s is required", f->name),
                                arena_printf(c->a, "%s为必填项", f->zh ? f->zh : f->name));
@@ -65,6 +62,7 @@ static int parse_one(jc_ctx *c, const field_spec *f, json_t *v, field_val *o)
                 return bad(c, f, "must be an area code (6, 12 or 15 digits)",
                            "须为区划代码(6、12或15位数字)");
             int rc = area_check(c, s, f->name);
+            if (!rc) rc = area_exists(c, s, f->name);
             if (rc) return rc;
         } else if (f->type == FT_ENUM) {
             bool ok = false;

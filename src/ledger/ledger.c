@@ -314,6 +314,14 @@ int ledger_duty_create(jc_ctx *c, ledger_duty *d, int64_t *id)
     if (!rc) rc = check_category(c, d->category);
     if (!rc && d->assignee_id) rc = check_assignee(c, d->assignee_id, d->area_code, &d->assignee_name);
     if (rc) return rc;
+    char today_s[11];
+    int64_t today, start;
+    jc_date_local(c->now, today_s);
+    jc_date_parse(today_s, &today);
+    if (!jc_date_parse(d->start_date, &start) || start < today - 731 || start > today + 366)
+        return jc_fail(c, JC_EINVAL, "invalid_field", "start_date",
+                       "start_date must lie within two years before and one year after today",
+                       "开始日期须在今天之前两年至之后一年之间");
     bool known = false;
     for (const char *const *f = frequencies; *f; f++) known |= strcmp(*f, d->frequency) == 0;
     if (!known)
@@ -358,7 +366,10 @@ int ledger_duty_edit(jc_ctx *c, int64_t id, int64_t version, const ledger_duty *
     }
     if (ch->assignee_id < 0) d.assignee_id = 0;
     if (active) d.active = *active;
-    if ((rc = db_ledger_duty_update(c, &d, version))) goto fail;
+    if ((rc = db_ledger_duty_update(c, &d, version))) {
+        if (rc == JC_ESTALE) jc_fail_extra(c, "current_version", json_integer(d.version));
+        goto fail;
+    }
     if ((rc = audit_append_id(c, "update", "ledger_duty", id, d.area_code, before,
                               duty_audit(c, &d), NULL)))
         goto fail;
@@ -397,8 +408,8 @@ static int generate_one(jc_ctx *c, int64_t duty_id, int *created)
     jc_date_local(c->now, today_s);
     if (!jc_date_parse(d.start_date, &start) || !jc_date_parse(today_s, &today)) return JC_OK;
     int64_t day = start;
-    int guard = 0;
-    while (day <= today && guard++ < 1200) {
+    /* start dates lie at most two years back (ledger_duty_create), so the walk is short */
+    while (day <= today) {
         char name[16];
         int64_t first, last;
         if (!period_at(d.frequency, day, name, &first, &last)) break;

@@ -7,13 +7,6 @@
 static const char *const state_codes[] = {"assigned", "discussing", "checking", "evaluating",
                                           "closed",   "cancelled",  NULL};
 
-/* An edit's spec drops FF_REQUIRED (every field is optional there) and with it input_parse()'s
- * check that required text is not blank: a title that is sent must still say something. */
-static bool blank(const char *s)
-{
-    return s[strspn(s, " \t\r\n")] == '\0';
-}
-
 static int read_filter(jc_req *r, ledger_filter *f)
 {
     memset(f, 0, sizeof *f);
@@ -139,7 +132,8 @@ static int h_task_update(jc_req *r)
     field_val v[T__N];
     static const char *const also[] = {"version", NULL};
     if ((rc = input_parse(&r->c, r->json, spec, T__N, v, also))) return rc;
-    if (v[T_TITLE].present && blank(v[T_TITLE].s))
+    /* an edit's spec drops FF_REQUIRED, and with it the check that text is not blank */
+    if (v[T_TITLE].present && jc_blank(v[T_TITLE].s))
         return jc_fail(&r->c, JC_EINVAL, "required", "title", "title is required", "标题为必填项");
     ledger_task ch = {0};
 #define SET(f, k)                                                                                  \
@@ -243,10 +237,37 @@ static int reply_duty(jc_req *r, int status, int64_t id)
     return req_json(r, status, json_incref(ledger_duty_json(&r->c, &d)));
 }
 
+/* Duties and compliance are filtered by area (and compliance by dates) only. */
+static int read_scope(jc_req *r, ledger_filter *f, bool dates)
+{
+    memset(f, 0, sizeof *f);
+    int rc = area_filter(&r->c, req_query(r, "area"), f->lo, f->hi);
+    if (rc) return rc;
+    int64_t page, per_page;
+    if ((rc = req_page(r, &page, &per_page))) return rc;
+    f->limit = per_page;
+    f->offset = (page - 1) * per_page;
+    if (!dates) return JC_OK;
+    if ((rc = req_query_date(r, "from", &f->from))) return rc;
+    if ((rc = req_query_date(r, "to", &f->to))) return rc;
+    const char *p = req_query(r, "period");
+    if (p && *p) {
+        char *first = arena_alloc(r->c.a, 11), *last = arena_alloc(r->c.a, 11);
+        if (!jc_period_parse(p, first, last))
+            return jc_fail(&r->c, JC_EINVAL, "invalid_parameter", "period",
+                           "period must be YYYY, YYYY-Qn, YYYY-MM or YYYY-Www",
+                           "period 须为 YYYY、YYYY-Qn、YYYY-MM 或 YYYY-Www");
+        f->period = p;
+        f->from = first;
+        f->to = last;
+    }
+    return JC_OK;
+}
+
 static int h_duties(jc_req *r)
 {
     ledger_filter f;
-    int rc = read_filter(r, &f);
+    int rc = read_scope(r, &f, false);
     if (rc) return rc;
     json_t *items = json_array();
     int64_t total;
@@ -278,6 +299,8 @@ static int h_duty_create(jc_req *r)
     d.start_date = v[D_START].s;
     int64_t id;
     if ((rc = ledger_duty_create(&r->c, &d, &id))) return rc;
+    req_set_header(r, "Location",
+                   arena_printf(r->c.a, "/api/v1/ledger/duties/%lld", (long long)id));
     return reply_duty(r, 201, id);
 }
 
@@ -302,7 +325,7 @@ static int h_duty_update(jc_req *r)
     field_val v[D__N];
     static const char *const also[] = {"version", NULL};
     if ((rc = input_parse(&r->c, r->json, spec, D__N, v, also))) return rc;
-    if (v[D_TITLE].present && blank(v[D_TITLE].s))
+    if (v[D_TITLE].present && jc_blank(v[D_TITLE].s))
         return jc_fail(&r->c, JC_EINVAL, "required", "title", "title is required", "名称为必填项");
     const char *fixed = v[D_AREA].present ? "area" : v[D_FREQ].present ? "frequency"
                         : v[D_START].present ? "start_date" : NULL;
@@ -327,7 +350,7 @@ static int h_duty_update(jc_req *r)
 static int h_compliance(jc_req *r)
 {
     ledger_filter f;
-    int rc = read_filter(r, &f);
+    int rc = read_scope(r, &f, true);
     if (rc) return rc;
     if (!f.from || !f.to) {
         /* default: this year so far */

@@ -97,9 +97,11 @@ test('the audit list shows only the caller\'s areas; a leader never sees another
     // asking for the other street's record by id shows nothing either
     const direct = assertOk(await leader.get(`/api/v1/audit?entity=ledger_task&id=${theirs.id}`));
     assert.deepEqual(direct.items, []);
-    // logins, users and configuration have no area: administrators only
+    // a user's records (logins included) belong to the user's first granted area
     const own = assertOk(await leader.get(`/api/v1/audit?entity=user&id=${leader.me.id}`));
-    assert.deepEqual(own.items, []);
+    assert.ok(own.items.some((e) => e.action === 'login' && e.area === LONGHAI));
+    const other = assertOk(await leader.get(`/api/v1/audit?entity=user&id=${leader2.me.id}`));
+    assert.deepEqual(other.items, [], 'leader2 of 文化路街道 is outside 陇海马路街道');
     const adm = assertOk(await admin.get(`/api/v1/audit?entity=user&id=${leader.me.id}`));
     assert.ok(adm.items.some((e) => e.action === 'login'));
     // the administrator of the city sees both streets
@@ -121,13 +123,9 @@ test('personal data in snapshots is masked for non-administrators', async () => 
     assert.ok(!/argon2/.test(JSON.stringify(hist.items)), 'no password hash in the audit');
 });
 
-// Known kernel bug (src/kernel/audit.c, SQL_LIST): entries without an area (users, logins) are
-// shown to every holder of the admin role, whatever their grants — so a street administrator
-// reads the user records, phone numbers included, of another street that GET /api/v1/users/{id}
-// rightly refuses them. Marked todo until the kernel scopes these entries by the user's areas.
-test('a street administrator does not see the user records of another street', {
-    todo: 'kernel: audit entries without an area are shown to every administrator',
-}, async () => {
+// A street administrator must not read, through the audit log, the user records (phone numbers
+// included) of another street that GET /api/v1/users/{id} refuses them.
+test('a street administrator does not see the user records of another street', async () => {
     const sa = await createUser(admin, { roles: ['admin'], areas: [LONGHAI] });
     const c = await login(sa.username);
     assertError(await c.get(`/api/v1/users/${leader2.me.id}`), 403);

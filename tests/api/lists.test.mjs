@@ -70,7 +70,7 @@ test('the area filter returns exactly the tasks of that area', async () => {
     assert.equal(street.total, 1);
     // another street's leader gets 403 for this area
     assertError(await leader2.get(`/api/v1/ledger/tasks?area=${area}`), 403, 'area_forbidden');
-    assertError(await leader.get('/api/v1/ledger/tasks?area=4101'), 400, 'invalid_field', 'area');
+    assertError(await leader.get('/api/v1/ledger/tasks?area=4101'), 400, 'invalid_parameter', 'area');
 });
 
 test('state, category and q filters', async () => {

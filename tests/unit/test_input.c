@@ -1,6 +1,10 @@
 /* test_input.c — the validator table every API body goes through before any handler logic. */
 #include "unit.h"
 
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
 /* 2026-06-15T12:00:00+08:00 */
 #define NOW ((int64_t)jc_days_from_civil(2026, 6, 15) * 86400 + 4 * 3600)
 
@@ -18,7 +22,7 @@ enum {
     F_FEN,
     F_CREDIT,
     F_AT,
-    F_OK,
+    F_OKAY,
     F_AREA,
     F_DESC,
     F_SCORE,
@@ -38,7 +42,7 @@ static const field_spec spec[F__N] = {
     [F_FEN] = {"amount", FT_MONEY, 0, 0, 0, NULL, "金额"},
     [F_CREDIT] = {"credit_code", FT_CREDIT_CODE, 0, 0, 0, NULL, "统一社会信用代码"},
     [F_AT] = {"at", FT_DATETIME, 0, 0, 0, NULL, "时间"},
-    [F_OK] = {"ok", FT_BOOL, 0, 0, 0, NULL, "是否"},
+    [F_OKAY] = {"ok", FT_BOOL, 0, 0, 0, NULL, "是否"},
     [F_AREA] = {"area", FT_AREA, 0, 0, 0, NULL, "区域"},
     [F_DESC] = {"description", FT_TEXT, FF_MULTILINE, 2, 0, NULL, "描述"},
     [F_SCORE] = {"score", FT_NUMBER, 0, 0, 100, NULL, "分数"},
@@ -272,7 +276,7 @@ static void numbers(void **state)
     assert_true(v[F_SCORE].d == 87.5);
     assert_int_equal(parse(c, "{\"name\":\"x\",\"score\":100.5}", v), JC_EINVAL);
     assert_int_equal(parse(c, "{\"name\":\"x\",\"ok\":true}", v), JC_OK);
-    assert_int_equal(v[F_OK].i, 1);
+    assert_int_equal(v[F_OKAY].i, 1);
     assert_int_equal(parse(c, "{\"name\":\"x\",\"ok\":1}", v), JC_EINVAL);
     assert_int_equal(parse(c, "{\"name\":\"x\",\"geometry\":{\"type\":\"Point\"}}", v), JC_OK);
     assert_int_equal(parse(c, "{\"name\":\"x\",\"geometry\":\"POINT(1 2)\"}", v), JC_EINVAL);
@@ -292,15 +296,43 @@ static void credit_codes(void **state)
     assert_string_equal(c->err.field, "credit_code");
 }
 
+static const char SQL_ADD_AREA[] =
+    "INSERT INTO areas (code, level, kind, name, created_at, updated_at)"
+    " VALUES ('410104007001', 5, '社区', '永安街社区', 0, 0)";
+
+/* FT_AREA checks the format, the caller's grants, and that the area exists (a database read). */
 static void areas(void **state)
 {
     jc_ctx *c = *state;
     field_val v[F__N];
+    char dir[] = "/tmp/jc-input-XXXXXX", path[64];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/t.db", dir);
+    store *db;
+    assert_int_equal(store_open(path, &db, NULL), JC_OK);
+    assert_int_equal(store_migrate(db, "kernel", kernel_migrations, kernel_nmigrations), JC_OK);
+    store_stmt *st;
+    assert_int_equal(store_prepare(db, SQL_ADD_AREA, &st), JC_OK);
+    assert_int_equal(store_run(st), JC_OK);
+    c->db = db;
     assert_int_equal(parse(c, "{\"name\":\"x\",\"area\":\"410104007001\"}", v), JC_OK);
+    /* inside the grants and well formed, but no such area */
+    assert_int_equal(parse(c, "{\"name\":\"x\",\"area\":\"410104007002\"}", v), JC_EUNPROC);
+    assert_string_equal(c->err.code, "unknown_area");
+    assert_string_equal(c->err.field, "area");
     /* a well-formed code outside the user's grants */
     assert_int_equal(parse(c, "{\"name\":\"x\",\"area\":\"410105008000\"}", v), JC_EPERM);
     assert_string_equal(c->err.field, "area");
     assert_int_equal(parse(c, "{\"name\":\"x\",\"area\":\"4101\"}", v), JC_EINVAL);
+    c->db = NULL;
+    store_close(db);
+    unlink(path);
+    char wal[80];
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    unlink(wal);
+    snprintf(wal, sizeof wal, "%s-shm", path);
+    unlink(wal);
+    rmdir(dir);
 }
 
 static void versions(void **state)
