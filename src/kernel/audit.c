@@ -212,7 +212,8 @@ int audit_verify(store *db, int64_t *checked, int64_t *bad_seq, const char **why
  * administrators of a root of the tree. Ordered newest first, keyset-paginated by seq. */
 static const char SQL_LIST[] =
     "SELECT a.seq, a.at, a.user_id, a.username, a.action, a.entity, a.entity_id, a.area_code,"
-    " a.before_json, a.after_json, a.reason FROM audit a"
+    " a.before_json, a.after_json, a.reason, u.display_name FROM audit a"
+    " LEFT JOIN users u ON u.id = a.user_id"
     " WHERE (?1 IS NULL OR a.entity = ?1) AND (?2 IS NULL OR a.entity_id = ?2)"
     " AND a.seq < ?3"
     " AND ((a.area_code IS NULL AND ?5 = 1) OR ?6 = 1 OR EXISTS (SELECT 1 FROM user_areas g"
@@ -287,6 +288,8 @@ int audit_list(jc_ctx *c, const char *entity, const char *entity_id, int64_t bef
             if (v && !pii) mask_personal(v);
             json_object_set_new(e, k ? "after" : "before", v ? v : json_null());
         }
+        const char *uname = store_col_text(st, 11);
+        json_object_set_new(e, "user_name", json_string(uname ? uname : store_col_text(st, 3)));
         const char *reason = store_col_text(st, 10);
         json_object_set_new(e, "reason", reason ? json_string(reason) : json_null());
         json_array_append_new(arr, e);

@@ -254,10 +254,7 @@ int ledger_task_transition(jc_ctx *c, int64_t id, int64_t version, const char *a
     if (rc) return jc_fail_db(c, rc);
     ledger_task t;
     if ((rc = ledger_task_read(c, id, &t))) goto fail;
-    bool mine = t.assignee_id && c->user->id == t.assignee_id && !c->user->system;
-    const wf_transition *tr;
-    if ((rc = wf_check(c, &ledger_wf, t.state, action, mine, &tr))) goto fail;
-    if ((rc = wf_check_inputs(c, tr, in))) goto fail;
+    /* the version first: an action on a task that moved on is "changed meanwhile", not illegal */
     if (t.version != version) {
         jc_fail_extra(c, "current_version", json_integer(t.version));
         rc = jc_fail(c, JC_ESTALE, "stale_version", "version",
@@ -265,6 +262,10 @@ int ledger_task_transition(jc_ctx *c, int64_t id, int64_t version, const char *a
                      "该任务已被他人修改,请刷新后重试");
         goto fail;
     }
+    bool mine = t.assignee_id && c->user->id == t.assignee_id && !c->user->system;
+    const wf_transition *tr;
+    if ((rc = wf_check(c, &ledger_wf, t.state, action, mine, &tr))) goto fail;
+    if ((rc = wf_check_inputs(c, tr, in))) goto fail;
     json_t *before = task_audit(c, &t);
     t.state = tr->to;
     if (in->note && *in->note) t.last_note = in->note;

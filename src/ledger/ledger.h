@@ -38,11 +38,16 @@ typedef struct ledger_duty {
     int64_t created_at, version;
 } ledger_duty;
 
+enum ledger_sort { LEDGER_SORT_DEADLINE, LEDGER_SORT_DEADLINE_DESC, LEDGER_SORT_UPDATED_DESC };
+
 typedef struct ledger_filter {
     char lo[16], hi[17]; /* area range */
-    const char *state, *category, *q, *from, *to, *period;
+    int64_t states;      /* bit i = ledger_wf.states[i]; 0 = any state */
+    const char *category, *q, *from, *to, *period;
+    enum ledger_sort sort;
     int64_t duty_id, assignee_id;
     bool overdue_only;
+    bool all; /* period=all: no period bounds (the summary defaults to this month otherwise) */
     int64_t limit, offset;
 } ledger_filter;
 

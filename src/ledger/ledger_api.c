@@ -4,8 +4,6 @@
 
 #include <string.h>
 
-static const char *const state_codes[] = {"assigned", "discussing", "checking", "evaluating",
-                                          "closed",   "cancelled",  NULL};
 
 static int read_filter(jc_req *r, ledger_filter *f)
 {
@@ -13,23 +11,53 @@ static int read_filter(jc_req *r, ledger_filter *f)
     int rc = area_filter(&r->c, req_query(r, "area"), f->lo, f->hi);
     if (rc) return rc;
 #define Q(name) (req_query(r, name) && *req_query(r, name) ? req_query(r, name) : NULL)
-    f->state = Q("state");
     f->category = Q("category");
     f->q = Q("q");
     f->period = Q("period");
+    const char *states = Q("state");
 #undef Q
-    if (f->state) {
-        bool ok = false;
-        for (const char *const *s = state_codes; *s; s++) ok |= strcmp(*s, f->state) == 0;
-        if (!ok)
+    /* state=a,b,c (any of them); open=1 = every state that is not terminal */
+    for (const char *p = states; p && *p;) {
+        size_t n = strcspn(p, ",");
+        size_t i;
+        for (i = 0; i < ledger_wf.nstates; i++)
+            if (strlen(ledger_wf.states[i].code) == n && strncmp(ledger_wf.states[i].code, p, n) == 0)
+                break;
+        if (i == ledger_wf.nstates)
             return jc_fail(&r->c, JC_EINVAL, "invalid_parameter", "state",
-                           "state must be one of assigned, discussing, checking, evaluating, "
-                           "closed, cancelled",
-                           "state 取值无效");
+                           "state must be a comma list of assigned, discussing, checking, "
+                           "evaluating, closed, cancelled",
+                           "state 须为以下状态(可用逗号分隔多个):assigned、discussing、checking、"
+                           "evaluating、closed、cancelled");
+        f->states |= (int64_t)1 << i;
+        p += n + (p[n] == ',');
     }
+    int64_t open;
+    if ((rc = req_query_int(r, "open", 0, 0, 1, &open))) return rc;
+    if (open) {
+        int64_t mask = 0;
+        for (size_t i = 0; i < ledger_wf.nstates; i++)
+            if (!ledger_wf.states[i].terminal) mask |= (int64_t)1 << i;
+        f->states = f->states ? (f->states & mask) : mask;
+        if (!f->states) f->states = (int64_t)1 << 62; /* closed states asked with open=1: none */
+    }
+    const char *sort = req_query(r, "sort");
+    if (!sort || !*sort || strcmp(sort, "deadline") == 0)
+        f->sort = LEDGER_SORT_DEADLINE;
+    else if (strcmp(sort, "-deadline") == 0)
+        f->sort = LEDGER_SORT_DEADLINE_DESC;
+    else if (strcmp(sort, "-updated") == 0)
+        f->sort = LEDGER_SORT_UPDATED_DESC;
+    else
+        return jc_fail(&r->c, JC_EINVAL, "invalid_parameter", "sort",
+                       "sort must be deadline, -deadline or -updated",
+                       "sort 须为 deadline、-deadline 或 -updated");
     if ((rc = req_query_date(r, "from", &f->from))) return rc;
     if ((rc = req_query_date(r, "to", &f->to))) return rc;
-    if (f->period) {
+    if (f->period && strcmp(f->period, "all") == 0) {
+        f->period = NULL; /* every period: no deadline bounds */
+        f->all = true;
+    } else if (f->period) {
         char *first = arena_alloc(r->c.a, 11), *last = arena_alloc(r->c.a, 11);
         if (!jc_period_parse(f->period, first, last))
             return jc_fail(&r->c, JC_EINVAL, "invalid_parameter", "period",
@@ -179,7 +207,7 @@ static int h_summary(jc_req *r)
     ledger_filter f;
     int rc = read_filter(r, &f);
     if (rc) return rc;
-    if (!f.period && !f.from && !f.to) {
+    if (!f.all && !f.period && !f.from && !f.to) {
         /* default: this month (Shanghai) */
         char *p = arena_alloc(r->c.a, 16), *first = arena_alloc(r->c.a, 11),
              *last = arena_alloc(r->c.a, 11);

@@ -45,13 +45,17 @@ const unsigned ledger_nmigrations = JC_NELEM(ledger_migrations);
     " FROM ledger_tasks t LEFT JOIN areas ar ON ar.code = t.area_code"                             \
     " LEFT JOIN users u ON u.id = t.assignee_id"
 
-/* ?1..?2 area range, ?3 system, ?4 user id (grants), ?5 state, ?6 category, ?7 LIKE pattern,
+/* ?1..?2 area range, ?3 system, ?4 user id (grants), ?5 states (bits in the order of
+ * ledger_wf.states: assigned 1, discussing 2, checking 4, evaluating 8, closed 16, cancelled 32),
+ * ?6 category, ?7 LIKE pattern,
  * ?8..?9 deadline range, ?10 duty, ?11 assignee, ?12 overdue only, ?13 today */
 #define TASK_WHERE                                                                                 \
     " WHERE t.area_code >= ?1 AND t.area_code < ?2"                                                \
     " AND (?3 = 1 OR EXISTS (SELECT 1 FROM user_areas g WHERE g.user_id = ?4"                      \
     "  AND t.area_code >= g.prefix AND t.area_code < g.prefix_end))"                               \
-    " AND (?5 IS NULL OR t.state = ?5) AND (?6 IS NULL OR t.category = ?6)"                        \
+    " AND (?5 = 0 OR (?5 & CASE t.state WHEN 'assigned' THEN 1 WHEN 'discussing' THEN 2"           \
+    "  WHEN 'checking' THEN 4 WHEN 'evaluating' THEN 8 WHEN 'closed' THEN 16 ELSE 32 END) <> 0)"    \
+    " AND (?6 IS NULL OR t.category = ?6)"                                                         \
     " AND (?7 IS NULL OR t.title LIKE ?7 ESCAPE '\\' OR t.description LIKE ?7 ESCAPE '\\')"        \
     " AND (?8 IS NULL OR t.deadline >= ?8) AND (?9 IS NULL OR t.deadline <= ?9)"                   \
     " AND (?10 = 0 OR t.duty_id = ?10) AND (?11 = 0 OR t.assignee_id = ?11)"                       \
@@ -60,6 +64,10 @@ const unsigned ledger_nmigrations = JC_NELEM(ledger_migrations);
 static const char SQL_TASK_GET[] = TASK_COLS " WHERE t.id = ?";
 static const char SQL_TASK_LIST[] =
     TASK_COLS TASK_WHERE " ORDER BY t.deadline, t.id LIMIT ?14 OFFSET ?15";
+static const char SQL_TASK_LIST_DEADLINE_DESC[] =
+    TASK_COLS TASK_WHERE " ORDER BY t.deadline DESC, t.id DESC LIMIT ?14 OFFSET ?15";
+static const char SQL_TASK_LIST_UPDATED_DESC[] =
+    TASK_COLS TASK_WHERE " ORDER BY t.updated_at DESC, t.id DESC LIMIT ?14 OFFSET ?15";
 static const char SQL_TASK_COUNT[] = "SELECT count(*) FROM ledger_tasks t" TASK_WHERE;
 static const char SQL_TASK_SUMMARY[] =
     "SELECT t.state, count(*),"
@@ -228,7 +236,7 @@ static void bind_task_filter(jc_ctx *c, store_stmt *st, const ledger_filter *f)
     store_bind_text(st, 2, f->hi);
     store_bind_int(st, 3, c->user->system ? 1 : 0);
     store_bind_int(st, 4, c->user->id);
-    store_bind_text(st, 5, f->state);
+    store_bind_int(st, 5, f->states);
     store_bind_text(st, 6, f->category);
     store_bind_text(st, 7, like_pattern(c, f->q));
     store_bind_text(st, 8, f->from);
@@ -249,7 +257,10 @@ int db_ledger_task_list(jc_ctx *c, const ledger_filter *f, json_t *items, int64_
     *total = rc ? 0 : store_col_int(st, 0);
     store_reset(st);
     if (rc) return jc_fail_db(c, rc);
-    if ((rc = store_prepare(c->db, SQL_TASK_LIST, &st))) return jc_fail_db(c, rc);
+    const char *sql = f->sort == LEDGER_SORT_DEADLINE_DESC   ? SQL_TASK_LIST_DEADLINE_DESC
+                      : f->sort == LEDGER_SORT_UPDATED_DESC ? SQL_TASK_LIST_UPDATED_DESC
+                                                            : SQL_TASK_LIST;
+    if ((rc = store_prepare(c->db, sql, &st))) return jc_fail_db(c, rc);
     bind_task_filter(c, st, f);
     store_bind_int(st, 14, f->limit);
     store_bind_int(st, 15, f->offset);

@@ -89,7 +89,7 @@ static int run_duties(jc_ctx *c, int64_t leader, int64_t *created_duties)
         if ((rc = ledger_generate(c, 0, &created))) return rc;
         char ds[11];
         jc_date_format(day, ds);
-        ledger_filter f = {.lo = "", .hi = "~", .state = "assigned", .limit = 50};
+        ledger_filter f = {.lo = "", .hi = "~", .states = 1 /* assigned */, .limit = 50};
         json_t *items = json_array();
         int64_t total;
         char prev[11];

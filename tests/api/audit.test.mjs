@@ -104,6 +104,8 @@ test('the audit list shows only the caller\'s areas; a leader never sees another
     assert.deepEqual(other.items, [], 'leader2 of 文化路街道 is outside 陇海马路街道');
     const adm = assertOk(await admin.get(`/api/v1/audit?entity=user&id=${leader.me.id}`));
     assert.ok(adm.items.some((e) => e.action === 'login'));
+    // entries name the person, not only the account
+    assert.ok(l1.some((e) => e.user === 'leader' && e.user_name === leader.me.display_name));
     // the administrator of the city sees both streets
     const all = assertOk(await admin.get('/api/v1/audit?entity=ledger_task&limit=500'));
     const ids = new Set(all.items.map((e) => e.entity_id));

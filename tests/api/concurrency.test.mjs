@@ -21,6 +21,9 @@ test('a stale version is 409 stale_version and changes nothing', async () => {
     assert.equal(e.current_version, 2);
     const staleMove = await transition(admin, { id: t.id, version: 1 }, 'start');
     assertError(staleMove, 409, 'stale_version');
+    // an action that is illegal now but was sent with an old version: "changed meanwhile" wins
+    assertError(await transition(admin, { id: t.id, version: 1 }, 'evaluate', { score: 1, comment: 'x' }),
+        409, 'stale_version');
     const now = assertOk(await leader.get(url(t)));
     assert.equal(now.version, 2);
     assert.equal(now.title, '第一次修改');

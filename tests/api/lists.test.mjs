@@ -94,6 +94,24 @@ test('state, category and q filters', async () => {
     assertError(await leader.get('/api/v1/ledger/tasks?state=done'), 400, 'invalid_parameter', 'state');
 });
 
+test('several states at once, open=1, and the sort orders', async () => {
+    const two = await list(leader, `area=${area}&state=closed,cancelled`);
+    assert.deepEqual(two.items.map((t) => t.id).sort(), [made.closed.id, made.cancelled.id].sort());
+    const open = await list(leader, `area=${area}&open=1`);
+    assert.ok(open.items.every((t) => t.state !== 'closed' && t.state !== 'cancelled'));
+    assert.equal(open.total, 5, 'overdue, discussing, percent, may, other');
+    const openClosed = await list(leader, `area=${area}&open=1&state=closed`);
+    assert.equal(openClosed.total, 0, 'open=1 never lists a closed task');
+    const asc = await list(leader, `area=${area}`);
+    const desc = await list(leader, `area=${area}&sort=-deadline`);
+    assert.deepEqual(desc.items.map((t) => t.id), asc.items.map((t) => t.id).reverse());
+    assert.equal(desc.items[0].deadline, '2031-12-31');
+    const upd = await list(leader, `area=${area}&sort=-updated`);
+    assert.ok(upd.items.length === asc.items.length);
+    assertError(await leader.get('/api/v1/ledger/tasks?sort=title'), 400, 'invalid_parameter', 'sort');
+    assertError(await leader.get('/api/v1/ledger/tasks?state=closed,,x'), 400, 'invalid_parameter', 'state');
+});
+
 test('overdue: the flag and the overdue=1 filter (closed and cancelled are never overdue)', async () => {
     const all = await list(leader, `area=${area}`);
     const byId = new Map(all.items.map((t) => [t.id, t]));
@@ -191,6 +209,14 @@ test('summary: counts by state, overdue and average score follow the tasks', asy
     assert.equal(june.by_state.assigned, 1);
     assert.equal((await summary()).total, month === y.slice(0, 7) ? 4 : 3);
     assertError(await leader.get('/api/v1/ledger/summary?period=2031-00'), 400, 'invalid_parameter', 'period');
+});
+
+test('summary for every period: period=all counts tasks of any deadline', async () => {
+    const all = assertOk(await leader.get(`/api/v1/ledger/summary?area=${area}&period=all`));
+    assert.equal(all.total, 7);
+    assert.equal(all.from, null);
+    const month = assertOk(await leader.get(`/api/v1/ledger/summary?area=${area}&period=2031-05`));
+    assert.equal(month.total, 1);
 });
 
 test('summary without an area covers only the caller\'s own areas', async () => {
