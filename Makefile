@@ -7,7 +7,7 @@ PKGS      := libmicrohttpd jansson libsodium sqlite3 libpq xlsxwriter libzip exp
 WARN      := -Wall -Wextra -Werror -Wformat=2 -Wno-format-nonliteral -Wvla
 CFLAGS    += -std=c11 -D_GNU_SOURCE -g $(OPT) $(WARN) -DJICENG_VERSION='"$(VERSION)"' \
              $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS    += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
+LDLIBS    += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 DB        ?= demo.db
 LISTEN    ?= 127.0.0.1:8080
 

@@ -2,12 +2,11 @@
 # bench/run.sh — `make bench`: jiceng under load, side by side with a bare libmicrohttpd server.
 #
 # Builds bench/bare.c, makes a fresh demo database, starts `jiceng serve --threads N` (N = cores)
-# and the bare server (same thread model, constant JSON body: the bytes of ledger task 1), logs
-# in, and runs wrk with the same settings against
-#   (a) jiceng GET /api/v1/ledger/tasks/1   (with the session cookie)
-#   (b) jiceng GET /api/v1/areas            (with the session cookie)
-#   (c) bare   GET /
-# interleaved round by round (c, a, b, c, a, b, …) so that each sees the same machine state,
+# and two bare servers (same thread model, each sending a constant JSON body: the exact bytes of
+# ledger task 1, and of the area list), logs in, and runs wrk with the same settings against
+#   (a) jiceng GET /api/v1/ledger/tasks/1   (with the session cookie)   vs (c)  bare, same bytes
+#   (b) jiceng GET /api/v1/areas            (with the session cookie)   vs (c2) bare, same bytes
+# interleaved round by round (c, a, c2, b, c, a, …) so that each sees the same machine state,
 # and prints the median requests/s, the ratio jiceng/bare, latency p50/p99 and the peak RSS of
 # each server, and the server CPU time per request (from /proc/PID/stat; it does not depend on
 # how much of the machine wrk takes). The issue's aim is a ratio ≥ 0.6 for (a) and (b); it is
@@ -131,16 +130,25 @@ for path in /api/v1/ledger/tasks/1 /api/v1/areas; do
     bytes=$(wc -c <"$TMP/body.json")
     case $path in
     */tasks/1) TASK_BYTES=$bytes && cp "$TMP/body.json" "$TMP/task.json" ;;
-    *) AREAS_BYTES=$bytes ;;
+    *) AREAS_BYTES=$bytes && cp "$TMP/body.json" "$TMP/areas.json" ;;
     esac
 done
 
-BPORT=$(free_port)
-"$BARE" --listen "127.0.0.1:$BPORT" --threads "$THREADS" --body "$TMP/task.json" >"$TMP/bare.log" 2>&1 &
-BPID=$!
-PIDS+=("$BPID")
-wait_http "http://127.0.0.1:$BPORT/" "$BPID" || die "bare did not start"
-B=http://127.0.0.1:$BPORT
+# Each jiceng answer is compared with a bare server sending a constant body of the same bytes,
+# so that the ratio measures jiceng's work, not the size of the answer.
+start_bare() { # body-file → sets BPID_NEW and B_NEW
+    local port
+    port=$(free_port)
+    "$BARE" --listen "127.0.0.1:$port" --threads "$THREADS" --body "$1" >>"$TMP/bare.log" 2>&1 &
+    BPID_NEW=$!
+    PIDS+=("$BPID_NEW")
+    wait_http "http://127.0.0.1:$port/" "$BPID_NEW" || die "bare did not start"
+    B_NEW=http://127.0.0.1:$port
+}
+start_bare "$TMP/task.json"
+BPID=$BPID_NEW B=$B_NEW
+start_bare "$TMP/areas.json"
+BPID2=$BPID_NEW B2=$B_NEW
 B_START=$(awk '/^VmRSS:/ {print $2}' "/proc/$BPID/status")
 J_LOGIN=$(awk '/^VmHWM:/ {print $2}' "/proc/$JPID/status")
 
@@ -192,7 +200,7 @@ echo "  $(uname -sr); wrk -t$WRK_THREADS -c$CONNS -d$DURATION, $ROUNDS rounds af
     "servers with $THREADS threads; $BACKEND database"
 echo "  note: wrk runs on the same machine and competes with the servers for the cores"
 
-for t in "bare $B/" "task $J/api/v1/ledger/tasks/1 $COOKIE" "areas $J/api/v1/areas $COOKIE"; do
+for t in "bare $B/" "bare2 $B2/" "task $J/api/v1/ledger/tasks/1 $COOKIE" "areas $J/api/v1/areas $COOKIE"; do
     read -r name url cookie <<<"$t"
     hdr=()
     [ -n "${cookie:-}" ] && hdr=(-H "Cookie: $cookie")
@@ -202,32 +210,36 @@ last() { tail -n 1 "$TMP/$1.runs" | awk '{printf "%.0f", $1}'; }
 for round in $(seq 1 "$ROUNDS"); do
     run_wrk bare "$BPID" "$B/"
     run_wrk task "$JPID" "$J/api/v1/ledger/tasks/1" "$COOKIE"
+    run_wrk bare2 "$BPID2" "$B2/"
     run_wrk areas "$JPID" "$J/api/v1/areas" "$COOKIE"
-    echo "  round $round/$ROUNDS: bare $(last bare), task $(last task), areas $(last areas) req/s"
+    echo "  round $round/$ROUNDS: bare $(last bare), task $(last task), bare $(last bare2)," \
+        "areas $(last areas) req/s"
 done
 
 J_HWM=$(hwm_kb "$JPID")
 B_HWM=$(hwm_kb "$BPID")
-bare_rps=$(median bare 1)
 
 printf '\n%-46s %8s %6s %6s %7s %7s %8s\n' "target (median of $ROUNDS rounds)" "req/s" "ratio" "aim" \
     "p50 ms" "p99 ms" "CPU µs/req"
-row() { # label name aim
-    local rps ratio
+row() { # label name aim baseline
+    local rps ratio base
     rps=$(median "$2" 1)
-    ratio=$(awk -v a="$rps" -v b="$bare_rps" 'BEGIN {printf "%.2f", a / b}')
+    base=$(median "${4:-bare}" 1)
+    ratio=$(awk -v a="$rps" -v b="$base" 'BEGIN {printf "%.2f", a / b}')
     printf '%-46s %8.0f %6s %6s %7s %7s %8s\n' "$1" "$rps" "$ratio" "$3" "$(median "$2" 2)" \
         "$(median "$2" 3)" "$(median "$2" 4)"
     if [ -n "$3" ] && awk -v r="$ratio" -v a="$AIM" 'BEGIN {exit !(r < a)}'; then BELOW="$BELOW $2"; fi
 }
 BELOW=""
-row "(c) bare libmicrohttpd, constant JSON ${TASK_BYTES} B" bare ""
-row "(a) jiceng GET /api/v1/ledger/tasks/1 (${TASK_BYTES} B)" task ">=$AIM"
-row "(b) jiceng GET /api/v1/areas (${AREAS_BYTES} B)" areas ">=$AIM"
+row "(c) bare libmicrohttpd, constant JSON ${TASK_BYTES} B" bare "" bare
+row "(a) jiceng GET /api/v1/ledger/tasks/1 (${TASK_BYTES} B)" task ">=$AIM" bare
+row "(c2) bare libmicrohttpd, constant JSON ${AREAS_BYTES} B" bare2 "" bare2
+row "(b) jiceng GET /api/v1/areas (${AREAS_BYTES} B)" areas ">=$AIM" bare2
+echo "  ratio = jiceng req/s ÷ req/s of the bare server sending a body of the same size"
 echo
 echo "CPU per request: jiceng task $(awk -v a="$(median task 4)" -v b="$(median bare 4)" \
     'BEGIN {printf "%.1f", a / b}')x bare, areas $(awk -v a="$(median areas 4)" \
-    -v b="$(median bare 4)" 'BEGIN {printf "%.1f", a / b}')x bare"
+    -v b="$(median bare2 4)" 'BEGIN {printf "%.1f", a / b}')x bare"
 echo "peak RSS (VmHWM): jiceng $(mib "$J_HWM"), bare $(mib "$B_HWM")"
 echo "  jiceng: $(mib "$J_START") at start, peak $(mib "$J_LOGIN") after the one login (argon2id)," \
     "$(mib "$(rss_kb "$JPID")") resident after the load"

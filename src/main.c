@@ -3,6 +3,7 @@
 #include "app.h"
 #include "http/server.h"
 #include "kernel/kernel.h"
+#include "kernel/session_cache.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -241,8 +242,10 @@ fail:
 
 static const char SERVE_HELP[] =
     "usage: jiceng serve --db DB [--listen 127.0.0.1:8080] [--threads N] [--trust-proxy]\n"
-    "                    [--secure-cookie] [--access-log]\n"
+    "                    [--secure-cookie] [--access-log] [--session-cache SECONDS]\n"
     "Runs the JSON API and web UI. Several servers may share one PostgreSQL database.\n"
+    "  --session-cache  keep checked sessions in memory this long (default 10, 0 = off); with\n"
+    "                   several servers a logout elsewhere takes effect within that time\n"
     "  --trust-proxy    take the client address from X-Forwarded-For (behind a load balancer)\n"
     "  --secure-cookie  mark the session cookie Secure (when served over HTTPS)\n";
 
@@ -272,7 +275,8 @@ static int cmd_serve(int argc, char **argv)
 {
     struct opt opts[] = {{"--db", 0, 0, 0},          {"--listen", 0, 0, 0},
                          {"--threads", 0, 0, 0},     {"--trust-proxy", 1, 0, 0},
-                         {"--secure-cookie", 1, 0, 0}, {"--access-log", 1, 0, 0}};
+                         {"--secure-cookie", 1, 0, 0}, {"--access-log", 1, 0, 0},
+                         {"--session-cache", 0, 0, 0}};
     const char *pos[1];
     int npos;
     int rc = parse_opts("serve", argc, argv, opts, JC_NELEM(opts), pos, 0, &npos);
@@ -287,6 +291,15 @@ static int cmd_serve(int argc, char **argv)
             return usage_error("serve", "--threads must be 1..256, not '%s'",
                                OPT("--threads")->value);
     }
+    long cache_ttl = 10;
+    if (OPT("--session-cache")->set) {
+        char *end;
+        cache_ttl = strtol(OPT("--session-cache")->value, &end, 10);
+        if (*end || cache_ttl < 0 || cache_ttl > 3600)
+            return usage_error("serve", "--session-cache must be 0..3600 seconds, not '%s'",
+                               OPT("--session-cache")->value);
+    }
+    session_cache_configure((int)cache_ttl);
     const char *listen = OPT("--listen")->set ? OPT("--listen")->value : "127.0.0.1:8080";
     const char *uri = OPT("--db")->value;
     struct cli k;

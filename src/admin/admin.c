@@ -189,61 +189,146 @@ static const char SQL_AREA_COUNT[] =
     "  AND a.code >= g.prefix AND a.code < g.prefix_end))"
     " AND (?5 IS NULL OR a.parent_code = ?5) AND (?6 = 0 OR a.level = ?6)";
 
-static void bind_area_filter(store_stmt *st, const char *lo, const char *hi, const jc_user *u,
-                             const char *parent, int64_t level)
+static void bind_area_filter(store_stmt *st, const char *lo, const char *hi, bool covered,
+                             const jc_user *u, const char *parent, int64_t level)
 {
     store_bind_text(st, 1, lo);
     store_bind_text(st, 2, hi);
-    store_bind_int(st, 3, u->system ? 1 : 0);
+    store_bind_int(st, 3, covered ? 1 : 0);
     store_bind_int(st, 4, u->id);
     store_bind_text(st, 5, parent);
     store_bind_int(st, 6, level);
+}
+
+/* One area as area_json() shows it, written directly (the list is read on every page load). */
+static void write_area_row(jw *w, store_stmt *st)
+{
+    int level = (int)store_col_int(st, 2);
+    const char *parent = store_col_text(st, 1);
+    jw_obj(w);
+    jw_kstr(w, "code", store_col_text(st, 0));
+    jw_kstr(w, "name", store_col_text(st, 4));
+    jw_kint(w, "level", level);
+    jw_kstr(w, "level_zh", area_level_zh(level));
+    jw_kstr(w, "level_en", area_level_en(level));
+    jw_kstr(w, "kind", store_col_text(st, 3));
+    jw_kstr(w, "parent", parent ? parent : "");
+    jw_kint(w, "version", store_col_int(st, 7));
+    if (!store_col_null(st, 5) && !store_col_null(st, 6)) {
+        jw_kreal(w, "lat", store_col_double(st, 5));
+        jw_kreal(w, "lng", store_col_double(st, 6));
+    }
+    jw_obj_end(w);
+}
+
+static int write_areas(jc_req *r, jw *w, const char *lo, const char *hi, bool covered,
+                       const char *parent, int64_t level, int64_t page, int64_t per_page)
+{
+    jc_ctx *c = &r->c;
+    store_stmt *st;
+    int rc = store_prepare(c->db, SQL_AREA_LIST, &st);
+    if (rc) return jc_fail_db(c, rc);
+    bind_area_filter(st, lo, hi, covered, c->user, parent, level);
+    store_bind_int(st, 7, per_page);
+    store_bind_int(st, 8, (page - 1) * per_page);
+    int64_t rows = 0, total;
+    jw_obj(w);
+    jw_key(w, "items");
+    jw_arr(w);
+    while ((rc = store_step(st)) == STORE_ROW) {
+        rows++;
+        write_area_row(w, st);
+    }
+    store_reset(st);
+    if (rc != STORE_DONE) return jc_fail_db(c, rc);
+    jw_arr_end(w);
+    /* a page that is neither full nor empty tells the total by itself: no count query */
+    total = (page - 1) * per_page + rows;
+    if (rows == per_page || (rows == 0 && page > 1)) {
+        if ((rc = store_prepare(c->db, SQL_AREA_COUNT, &st))) return jc_fail_db(c, rc);
+        bind_area_filter(st, lo, hi, covered, c->user, parent, level);
+        rc = store_one(st);
+        total = rc ? 0 : store_col_int(st, 0);
+        store_reset(st);
+        if (rc) return jc_fail_db(c, rc);
+    }
+    jw_kint(w, "total", total);
+    jw_kint(w, "page", page);
+    jw_kint(w, "per_page", per_page);
+    jw_obj_end(w);
+    return JC_OK;
+}
+
+/* Answers of the area list, kept until the tree changes (area_tree_version(), shared by every
+ * server through the database). The tree is read on every page load and changes a few times a
+ * year. Keys carry the range, the filters and — when the range is not wholly visible — the user. */
+#define AREA_CACHE_SLOTS 64
+static struct area_cache_slot {
+    char key[128];
+    int64_t version;
+    char *body; /* malloc */
+    size_t len;
+} area_cache[AREA_CACHE_SLOTS];
+static pthread_mutex_t area_cache_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static struct area_cache_slot *area_cache_slot(const char *key)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (const char *p = key; *p; p++) h = (h ^ (unsigned char)*p) * 1099511628211ull;
+    return &area_cache[h % AREA_CACHE_SLOTS];
 }
 
 static int h_areas(jc_req *r)
 {
     jc_ctx *c = &r->c;
     char lo[16], hi[17];
-    int64_t level, page, per_page;
-    int rc = area_filter(c, req_query(r, "area"), lo, hi);
+    int64_t level, page, per_page, version;
+    bool covered;
+    int rc = area_filter(c, req_query(r, "area"), lo, hi, &covered);
     if (!rc) rc = req_query_int(r, "level", 0, 0, 6, &level);
     if (!rc) rc = req_query_int(r, "page", 1, 1, 1000000, &page);
     if (!rc) rc = req_query_int(r, "per_page", 500, 1, 5000, &per_page);
     if (rc) return rc;
     const char *parent = req_query(r, "parent");
     if (parent && !*parent) parent = NULL;
-    store_stmt *st;
-    if ((rc = store_prepare(c->db, SQL_AREA_COUNT, &st))) return jc_fail_db(c, rc);
-    bind_area_filter(st, lo, hi, c->user, parent, level);
-    rc = store_one(st);
-    int64_t total = rc ? 0 : store_col_int(st, 0);
-    store_reset(st);
-    if (rc) return jc_fail_db(c, rc);
-    if ((rc = store_prepare(c->db, SQL_AREA_LIST, &st))) return jc_fail_db(c, rc);
-    bind_area_filter(st, lo, hi, c->user, parent, level);
-    store_bind_int(st, 7, per_page);
-    store_bind_int(st, 8, (page - 1) * per_page);
-    json_t *items = json_array();
-    while ((rc = store_step(st)) == STORE_ROW) {
-        area_rec a = {0};
-        snprintf(a.code, sizeof a.code, "%s", store_col_text(st, 0));
-        const char *p = store_col_text(st, 1);
-        snprintf(a.parent, sizeof a.parent, "%s", p ? p : "");
-        a.level = (int)store_col_int(st, 2);
-        a.kind = store_col_text(st, 3);
-        a.name = store_col_text(st, 4);
-        a.has_pos = !store_col_null(st, 5);
-        a.lat = store_col_double(st, 5);
-        a.lng = store_col_double(st, 6);
-        a.version = store_col_int(st, 7);
-        json_array_append_new(items, area_json(&a));
+    if (parent && strlen(parent) > 15)
+        return jc_fail(c, JC_EINVAL, "invalid_parameter", "parent",
+                       "parent must be an area code", "参数 parent 须为区划代码");
+    if ((rc = area_tree_version(c, &version))) return rc;
+    char key[128];
+    snprintf(key, sizeof key, "%s|%s|%lld|%s|%lld|%lld|%lld", lo, hi,
+             covered ? 0LL : (long long)c->user->id, parent ? parent : "", (long long)level,
+             (long long)page, (long long)per_page);
+    struct area_cache_slot *slot = area_cache_slot(key);
+    pthread_mutex_lock(&area_cache_mu);
+    if (slot->body && slot->version == version && strcmp(slot->key, key) == 0) {
+        char *copy = arena_alloc(c->a, slot->len + 1);
+        if (copy) memcpy(copy, slot->body, slot->len);
+        size_t len = slot->len;
+        pthread_mutex_unlock(&area_cache_mu);
+        if (!copy) return JC_ENOMEM;
+        r->raw = copy;
+        r->raw_len = len;
+        r->raw_type = "application/json; charset=utf-8";
+        r->status = 200;
+        return JC_OK;
     }
-    store_reset(st);
-    if (rc != STORE_DONE) {
-        json_decref(items);
-        return jc_fail_db(c, rc);
-    }
-    return req_json(r, 200, json_incref(req_page_json(r, items, total, page, per_page)));
+    pthread_mutex_unlock(&area_cache_mu);
+    jw *w = req_writer(r, 200);
+    if (!w) return JC_ENOMEM;
+    if ((rc = write_areas(r, w, lo, hi, covered, parent, level, page, per_page))) return rc;
+    if (w->err) return JC_OK; /* the router reports it */
+    char *body = malloc(w->b->len + 1);
+    if (!body) return JC_OK;
+    memcpy(body, w->b->data, w->b->len);
+    pthread_mutex_lock(&area_cache_mu);
+    free(slot->body);
+    snprintf(slot->key, sizeof slot->key, "%s", key);
+    slot->version = version;
+    slot->body = body;
+    slot->len = w->b->len;
+    pthread_mutex_unlock(&area_cache_mu);
+    return JC_OK;
 }
 
 static int h_area_get(jc_req *r)

@@ -49,14 +49,21 @@ static void split(int64_t t, int64_t *days, int64_t *secs)
     *secs = r;
 }
 
+static void put_digits(char *p, unsigned v, int n);
+
+/* Written digit by digit: every record in every answer carries times, and printf is slow. */
 static void fmt_time(int64_t t, int64_t off, const char *suffix, char out[32])
 {
     int64_t days, secs;
     split(t + off, &days, &secs);
-    int y, m, d;
-    jc_civil_from_days(days, &y, &m, &d);
-    snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02d%s", y, m, d, (int)(secs / 3600),
-             (int)(secs / 60 % 60), (int)(secs % 60), suffix);
+    jc_date_format(days, out);
+    out[10] = 'T';
+    put_digits(out + 11, (unsigned)(secs / 3600), 2);
+    out[13] = ':';
+    put_digits(out + 14, (unsigned)(secs / 60 % 60), 2);
+    out[16] = ':';
+    put_digits(out + 17, (unsigned)(secs % 60), 2);
+    snprintf(out + 19, 13, "%s", suffix);
 }
 
 void jc_time_utc(int64_t t, char out[32])

@@ -6,6 +6,7 @@
 #ifndef JC_HTTP_H
 #define JC_HTTP_H
 
+#include "../base/jw.h"
 #include "../kernel/ctx.h"
 
 #include <stdbool.h>
@@ -47,6 +48,7 @@ struct jc_req {
     /* response */
     int status;                /* 0 = 200 (or from the rc) */
     json_t *out;               /* JSON answer (arena-owned) */
+    jw *w;                     /* or a JSON answer written directly (req_writer) */
     const void *raw;           /* or a raw answer: bytes (arena or static) */
     size_t raw_len;
     const char *raw_type;      /* its content type */
@@ -74,5 +76,8 @@ void req_set_header(jc_req *r, const char *name, const char *value);
 int req_json(jc_req *r, int status, json_t *body);
 /* Sets ETag: "version" */
 void req_etag(jc_req *r, int64_t version);
+/* A JSON writer for the answer (status 0 → 200): what it holds is sent when the handler returns
+ * JC_OK. For hot paths, where building a jansson tree would cost more than the request. */
+jw *req_writer(jc_req *r, int status);
 
 #endif

@@ -1,6 +1,7 @@
 /* router.c — the route table, authentication, JSON bodies, and the one place where jc_rc codes
  * become HTTP statuses and error bodies. */
 #include "server.h"
+#include "../base/buf.h"
 #include "../base/log.h"
 #include "../base/text.h"
 #include "../base/timeutil.h"
@@ -192,6 +193,24 @@ int req_json(jc_req *r, int status, json_t *body)
                                   "内存不足");
 }
 
+static void buf_free_cb(void *p)
+{
+    buf_free(p);
+}
+
+jw *req_writer(jc_req *r, int status)
+{
+    jc_buf *b = arena_alloc(r->c.a, sizeof *b);
+    jw *w = arena_alloc(r->c.a, sizeof *w);
+    if (!b || !w) return NULL;
+    buf_init(b, (size_t)64 << 20);
+    if (arena_defer(r->c.a, buf_free_cb, b)) return NULL;
+    jw_init(w, b);
+    r->w = w;
+    r->status = status;
+    return w;
+}
+
 void req_etag(jc_req *r, int64_t version)
 {
     req_set_header(r, "ETag", arena_printf(r->c.a, "\"%lld\"", (long long)version));
@@ -332,6 +351,10 @@ void router_dispatch(jc_app *app, jc_req *r)
     }
     r->c.db = store_pool_get(app->pool);
     int rc = JC_OK;
+    if (!r->c.db)
+        rc = jc_fail(&r->c, JC_EBUSY, "database_unavailable", NULL,
+                     "the database cannot be reached; try again shortly",
+                     "暂时无法连接数据库,请稍后重试");
     jc_user *u = arena_calloc(r->c.a, sizeof *u);
     if (!u) rc = JC_ENOMEM;
     if (!rc && !(r->route->flags & RT_PUBLIC)) {
@@ -347,6 +370,16 @@ void router_dispatch(jc_app *app, jc_req *r)
     if (!rc) rc = check_url_utf8(r);
     if (!rc) rc = parse_body(r);
     if (!rc) rc = r->route->handler(r);
+    if (!rc && r->w) {
+        if (r->w->err) {
+            rc = jc_fail(&r->c, r->w->err, "out_of_memory", NULL, "the answer could not be written",
+                         "无法生成应答");
+        } else {
+            r->raw = r->w->b->data ? r->w->b->data : "";
+            r->raw_len = r->w->b->len;
+            r->raw_type = "application/json; charset=utf-8";
+        }
+    }
     if (r->c.db) {
         store_pool_put(app->pool, r->c.db);
         r->c.db = NULL;

@@ -156,13 +156,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         if (!cs) return MHD_NO;
         *con_cls = cs;
         cs->limit = DEFAULT_BODY_LIMIT;
-        if (is_api_path(url)) {
+        bool may_have_body = strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0;
+        if (is_api_path(url) && may_have_body) { /* GETs keep the default: no route lookup */
             bool other;
             arena *a = arena_new(4096);
             const jc_route *rt = a ? router_match(app, method, url, NULL, NULL, a, &other) : NULL;
             if (rt && rt->body_limit) cs->limit = rt->body_limit;
             arena_free(a);
-        } else {
+        } else if (!is_api_path(url)) {
             cs->limit = 0; /* static files take no body */
             if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
                 cs->answered = true;
@@ -298,7 +299,8 @@ int http_serve(jc_app *app, const char *listen, int threads, void (*tick)(void *
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads, MHD_OPTION_NOTIFY_COMPLETED,
         on_completed, app, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
+        /* the default 32 KiB per connection: libmicrohttpd clears it between requests, so a
+         * larger pool costs every request; headers and URLs of this API fit easily */
         MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1, MHD_OPTION_END);
     if (!d) {
         jc_log(LOG_ERR, "cannot listen on %s (address in use?)", listen);

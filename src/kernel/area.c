@@ -124,11 +124,20 @@ int area_check(jc_ctx *c, const char *code, const char *field)
                    arena_printf(c->a, "区域 %s 不在您的管辖范围内", code ? code : ""));
 }
 
-int area_filter(jc_ctx *c, const char *code, char lo[16], char hi[17])
+int area_filter(jc_ctx *c, const char *code, char lo[16], char hi[17], bool *covered)
 {
+    const jc_user *u = c->user;
     if (!code || !*code) {
+        if (u && !u->system && u->ngrants == 1) {
+            /* one grant: its subtree is the whole visible range */
+            memcpy(lo, u->grants[0].prefix, sizeof u->grants[0].prefix);
+            memcpy(hi, u->grants[0].end, sizeof u->grants[0].end);
+            *covered = true;
+            return JC_OK;
+        }
         strcpy(lo, "");
         strcpy(hi, "~");
+        *covered = u && u->system;
         return JC_OK;
     }
     jc_grant g;
@@ -140,6 +149,7 @@ int area_filter(jc_ctx *c, const char *code, char lo[16], char hi[17])
     if (rc) return rc;
     memcpy(lo, g.prefix, sizeof g.prefix);
     memcpy(hi, g.end, sizeof g.end);
+    *covered = true; /* a visible area's subtree lies inside one grant */
     return JC_OK;
 }
 
@@ -227,6 +237,28 @@ static int check_fields(jc_ctx *c, const char *name, const char *kind, const cha
     return JC_OK;
 }
 
+static const char SQL_BUMP[] = "UPDATE area_version SET version = version + 1 WHERE id = 1";
+static const char SQL_VERSION[] = "SELECT version FROM area_version WHERE id = 1";
+
+static int bump_tree_version(jc_ctx *c)
+{
+    store_stmt *st;
+    int rc = store_prepare(c->db, SQL_BUMP, &st);
+    if (!rc) rc = store_run(st);
+    return rc ? jc_fail_db(c, rc) : JC_OK;
+}
+
+int area_tree_version(jc_ctx *c, int64_t *version)
+{
+    store_stmt *st;
+    int rc = store_prepare(c->db, SQL_VERSION, &st);
+    if (rc) return jc_fail_db(c, rc);
+    rc = store_one(st);
+    *version = rc ? 0 : store_col_int(st, 0);
+    store_reset(st);
+    return rc ? jc_fail_db(c, rc) : JC_OK;
+}
+
 static const char SQL_INSERT[] =
     "INSERT INTO areas (code, parent_code, level, kind, name, lat, lng, geometry, created_at,"
     " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
@@ -293,6 +325,7 @@ int area_create(jc_ctx *c, const area_rec *in)
     if ((rc = area_get(c, in->code, &now))) goto fail;
     json_t *after = jc_own(c, area_json(&now));
     if ((rc = audit_append(c, "create", "area", in->code, in->code, NULL, after, NULL))) goto fail;
+    if ((rc = bump_tree_version(c))) goto fail;
     if ((rc = store_commit(c->db))) return jc_fail_db(c, rc);
     return JC_OK;
 dbfail:
@@ -347,6 +380,7 @@ int area_update(jc_ctx *c, const char *code, int64_t version, const char *name, 
     if ((rc = audit_append(c, "update", "area", code, code, jc_own(c, area_json(&before)),
                            jc_own(c, area_json(&after)), NULL)))
         goto fail;
+    if ((rc = bump_tree_version(c))) goto fail;
     if ((rc = store_commit(c->db))) return jc_fail_db(c, rc);
     return JC_OK;
 dbfail:

@@ -38,14 +38,18 @@ const char *area_level_en(int level);
 bool area_visible(const jc_user *u, const char *code);
 /* JC_OK, or JC_EPERM with a message naming the area. */
 int area_check(jc_ctx *c, const char *code, const char *field);
-/* Resolves an `area` filter for a list: NULL/"" → the whole visible range ("" .. "~");
- * a code the caller may see → its subtree; otherwise JC_EPERM / JC_EINVAL. */
-int area_filter(jc_ctx *c, const char *code, char lo[16], char hi[17]);
+/* Resolves an `area` filter for a list into a code range [lo, hi): a code the caller may see →
+ * its subtree; NULL/"" → the caller's single grant, or everything ("" .. "~") for several;
+ * otherwise JC_EPERM / JC_EINVAL. *covered tells that the whole range is visible to the caller,
+ * so queries may skip the per-row check against the grants (they must do it otherwise). */
+int area_filter(jc_ctx *c, const char *code, char lo[16], char hi[17], bool *covered);
 
 /* ---- database ---- */
 /* True for the system user and for users granted a root of the tree (e.g. the whole city):
  * they see entries that belong to no area (configuration) and change city-wide settings. */
 bool area_user_is_root(jc_ctx *c);
+/* A number that changes with every change of the area tree (on any server). */
+int area_tree_version(jc_ctx *c, int64_t *version);
 /* JC_OK, or JC_EUNPROC unknown_area naming `field`. */
 int area_exists(jc_ctx *c, const char *code, const char *field);
 

@@ -2,6 +2,7 @@
 #include "area.h"
 #include "audit.h"
 #include "config.h"
+#include "session_cache.h"
 #include "validate.h"
 #include "../base/log.h"
 #include "../base/text.h"
@@ -326,6 +327,7 @@ int user_update(jc_ctx *c, int64_t id, int64_t version, const user_input *in)
                               NULL)))
         goto fail;
     if ((rc = store_commit(c->db))) return jc_fail_db(c, rc);
+    session_cache_forget_user(id); /* roles, areas, password or the account itself changed */
     return JC_OK;
 dbfail:
     rc = jc_fail_db(c, rc);
@@ -649,6 +651,7 @@ int auth_session(jc_ctx *c, const char *token, jc_user *user)
 {
     char th[65];
     token_hash(token, th);
+    if (session_cache_get(c, th, user)) return JC_OK;
     store_stmt *st;
     int rc = store_prepare(c->db, SQL_SESSION_GET, &st);
     if (rc) return jc_fail_db(c, rc);
@@ -663,6 +666,7 @@ int auth_session(jc_ctx *c, const char *token, jc_user *user)
     rc = user_load(c, uid, user);
     if (rc == JC_ENOTFOUND) return jc_fail(c, JC_EAUTH, "session_expired", NULL,
                                            "the session's user no longer exists", "用户不存在");
+    if (!rc) session_cache_put(th, user, exp, c->now);
     return rc;
 }
 
@@ -670,6 +674,7 @@ int auth_logout(jc_ctx *c, const char *token)
 {
     char th[65];
     token_hash(token, th);
+    session_cache_forget(th);
     store_stmt *st;
     int rc = store_begin(c->db);
     if (rc) return jc_fail_db(c, rc);
@@ -700,6 +705,7 @@ int auth_bearer(jc_ctx *c, const char *token, jc_user *user)
 {
     char th[65];
     token_hash(token, th);
+    if (session_cache_get(c, th, user)) return JC_OK;
     store_stmt *st;
     int rc = store_prepare(c->db, SQL_TOKEN_GET, &st);
     if (rc) return jc_fail_db(c, rc);
@@ -718,7 +724,9 @@ int auth_bearer(jc_ctx *c, const char *token, jc_user *user)
     if (rc || revoked || (!noexp && exp <= c->now))
         return jc_fail(c, JC_EAUTH, "bad_token", NULL, "unknown, revoked or expired token",
                        "令牌无效、已吊销或已过期");
-    return user_load(c, uid, user);
+    rc = user_load(c, uid, user);
+    if (!rc) session_cache_put(th, user, noexp ? INT64_MAX : exp, c->now);
+    return rc;
 }
 
 int auth_token_create(jc_ctx *c, int64_t user_id, const char *name, int days,

@@ -75,9 +75,16 @@ static const char M2_PG[] =
     "CREATE TRIGGER audit_no_update BEFORE UPDATE OR DELETE ON audit"
     " FOR EACH ROW EXECUTE FUNCTION audit_append_only();";
 
+/* A counter moved by every change of the area tree, so that servers may keep answers derived
+ * from the tree (the area list) until it changes, even when another server changed it. */
+static const char M3[] =
+    "CREATE TABLE area_version (id BIGINT NOT NULL PRIMARY KEY, version BIGINT NOT NULL);"
+    "INSERT INTO area_version (id, version) VALUES (1, 1);";
+
 const store_migration kernel_migrations[] = {
     {1, M1_COMMON, NULL},
     {2, M2_SQLITE, M2_PG},
+    {3, M3, NULL},
 };
 const unsigned kernel_nmigrations = JC_NELEM(kernel_migrations);
 

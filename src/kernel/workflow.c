@@ -22,6 +22,28 @@ static bool may_take(const jc_user *u, const wf_transition *t, bool is_assignee)
     return jc_user_has(u, t->roles) || (is_assignee && (t->flags & WF_ASSIGNEE));
 }
 
+void wf_write_allowed(jw *w, jc_ctx *c, const wf_def *d, const char *from, bool is_assignee)
+{
+    jw_arr(w);
+    for (size_t i = 0; i < d->ntrans; i++) {
+        const wf_transition *t = &d->trans[i];
+        if (strcmp(t->from, from) != 0 || !may_take(c->user, t, is_assignee)) continue;
+        const wf_state *to = wf_state_find(d, t->to);
+        jw_obj(w);
+        jw_kstr(w, "action", t->action);
+        jw_kstr(w, "to", t->to);
+        jw_kstr(w, "to_zh", to ? to->zh : "");
+        jw_kstr(w, "to_en", to ? to->en : "");
+        jw_kstr(w, "zh", t->zh);
+        jw_kstr(w, "en", t->en);
+        jw_kbool(w, "needs_note", (t->flags & WF_NEEDS_NOTE) != 0);
+        jw_kbool(w, "needs_reason", (t->flags & WF_NEEDS_REASON) != 0);
+        jw_kbool(w, "needs_score", (t->flags & WF_NEEDS_SCORE) != 0);
+        jw_obj_end(w);
+    }
+    jw_arr_end(w);
+}
+
 json_t *wf_allowed(jc_ctx *c, const wf_def *d, const char *from, bool is_assignee)
 {
     json_t *arr = jc_own(c, json_array());

@@ -9,6 +9,7 @@
 #define JC_WORKFLOW_H
 
 #include "ctx.h"
+#include "../base/jw.h"
 
 enum wf_flags {
     WF_NEEDS_NOTE = 1 << 0,   /* a note describing what was done */
@@ -50,6 +51,8 @@ int wf_check(jc_ctx *c, const wf_def *d, const char *from, const char *action, b
              const wf_transition **out);
 /* [{action, to, zh, en, needs_note, needs_reason, needs_score}] for this user (arena-owned). */
 json_t *wf_allowed(jc_ctx *c, const wf_def *d, const char *from, bool is_assignee);
+/* The same list written straight into an answer. */
+void wf_write_allowed(jw *w, jc_ctx *c, const wf_def *d, const char *from, bool is_assignee);
 /* {states:[…], transitions:[…]} — for the UI and the API description (arena-owned). */
 json_t *wf_describe(jc_ctx *c, const wf_def *d);
 

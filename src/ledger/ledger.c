@@ -43,48 +43,68 @@ const unsigned ledger_nconfig = JC_NELEM(ledger_config);
 
 static const char *const frequencies[] = {"week", "month", "quarter", "year", NULL};
 
-json_t *ledger_task_json(jc_ctx *c, const ledger_task *t, bool with_actions)
+static void write_time(jw *w, const char *key, int64_t t)
+{
+    char ts[32];
+    jc_time_local(t, ts);
+    jw_kstr(w, key, ts);
+}
+
+void ledger_task_write(jw *w, jc_ctx *c, const ledger_task *t, bool with_actions)
 {
     const wf_state *s = wf_state_find(&ledger_wf, t->state);
-    char created[32], updated[32];
-    jc_time_local(t->created_at, created);
-    jc_time_local(t->updated_at, updated);
-    json_t *o = json_pack(
-        "{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:I, s:s, s:s, s:I}",
-        "id", (json_int_t)t->id, "area", t->area_code, "area_name",
-        t->area_name ? t->area_name : "", "title", t->title, "description",
-        t->description ? t->description : "", "category", t->category, "responsible_unit",
-        t->responsible_unit ? t->responsible_unit : "", "responsible_person",
-        t->responsible_person ? t->responsible_person : "", "deadline", t->deadline, "state",
-        t->state, "state_zh", s ? s->zh : "", "state_en", s ? s->en : "", "overdue",
-        wf_overdue(&ledger_wf, t->state, t->deadline, c->now), "reopen_count",
-        (json_int_t)t->reopen_count, "created_at", created, "updated_at", updated, "version",
-        (json_int_t)t->version);
-    if (!o) return NULL;
-    json_object_set_new(o, "assignee",
-                        t->assignee_id ? json_pack("{s:I, s:s}", "id", (json_int_t)t->assignee_id,
-                                                   "name", t->assignee_name ? t->assignee_name : "")
-                                       : json_null());
-    json_object_set_new(o, "score", t->has_score ? json_integer(t->score) : json_null());
-    json_object_set_new(o, "eval_comment", t->eval_comment ? json_string(t->eval_comment) : json_null());
-    json_object_set_new(o, "last_note", t->last_note ? json_string(t->last_note) : json_null());
-    json_object_set_new(o, "duty_id", t->duty_id ? json_integer(t->duty_id) : json_null());
-    json_object_set_new(o, "period", t->period ? json_string(t->period) : json_null());
-    if (t->closed_at) {
-        char closed[32];
-        jc_time_local(t->closed_at, closed);
-        json_object_set_new(o, "closed_at", json_string(closed));
+    jw_obj(w);
+    jw_kint(w, "id", t->id);
+    jw_kstr(w, "area", t->area_code);
+    jw_kstr(w, "area_name", t->area_name ? t->area_name : "");
+    jw_kstr(w, "title", t->title);
+    jw_kstr(w, "description", t->description ? t->description : "");
+    jw_kstr(w, "category", t->category);
+    jw_kstr(w, "responsible_unit", t->responsible_unit ? t->responsible_unit : "");
+    jw_kstr(w, "responsible_person", t->responsible_person ? t->responsible_person : "");
+    jw_kstr(w, "deadline", t->deadline);
+    jw_kstr(w, "state", t->state);
+    jw_kstr(w, "state_zh", s ? s->zh : "");
+    jw_kstr(w, "state_en", s ? s->en : "");
+    jw_kbool(w, "overdue", wf_overdue(&ledger_wf, t->state, t->deadline, c->now));
+    jw_kint(w, "reopen_count", t->reopen_count);
+    write_time(w, "created_at", t->created_at);
+    write_time(w, "updated_at", t->updated_at);
+    jw_kint(w, "version", t->version);
+    jw_key(w, "assignee");
+    if (t->assignee_id) {
+        jw_obj(w);
+        jw_kint(w, "id", t->assignee_id);
+        jw_kstr(w, "name", t->assignee_name ? t->assignee_name : "");
+        jw_obj_end(w);
     } else {
-        json_object_set_new(o, "closed_at", json_null());
+        jw_null(w);
     }
+    jw_key(w, "score");
+    if (t->has_score)
+        jw_int(w, t->score);
+    else
+        jw_null(w);
+    jw_kstr(w, "eval_comment", t->eval_comment);
+    jw_kstr(w, "last_note", t->last_note);
+    jw_key(w, "duty_id");
+    if (t->duty_id)
+        jw_int(w, t->duty_id);
+    else
+        jw_null(w);
+    jw_kstr(w, "period", t->period);
+    if (t->closed_at)
+        write_time(w, "closed_at", t->closed_at);
+    else
+        jw_knull(w, "closed_at");
     if (with_actions) {
         bool mine = c->user && t->assignee_id && c->user->id == t->assignee_id;
-        json_object_set(o, "actions", wf_allowed(c, &ledger_wf, t->state, mine));
-        json_object_set_new(o, "can_edit",
-                            json_boolean(jc_user_has(c->user, LEADERS) &&
-                                         !wf_is_terminal(&ledger_wf, t->state)));
+        jw_key(w, "actions");
+        wf_write_allowed(w, c, &ledger_wf, t->state, mine);
+        jw_kbool(w, "can_edit",
+                 jc_user_has(c->user, LEADERS) && !wf_is_terminal(&ledger_wf, t->state));
     }
-    return jc_own(c, o);
+    jw_obj_end(w);
 }
 
 json_t *ledger_duty_json(jc_ctx *c, const ledger_duty *d)

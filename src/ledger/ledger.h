@@ -4,6 +4,7 @@
 #ifndef JC_LEDGER_H
 #define JC_LEDGER_H
 
+#include "../base/jw.h"
 #include "../kernel/kernel.h"
 
 extern const wf_def ledger_wf;
@@ -42,6 +43,7 @@ enum ledger_sort { LEDGER_SORT_DEADLINE, LEDGER_SORT_DEADLINE_DESC, LEDGER_SORT_
 
 typedef struct ledger_filter {
     char lo[16], hi[17]; /* area range */
+    bool covered;        /* the range lies in the caller's grants (area_filter) */
     int64_t states;      /* bit i = ledger_wf.states[i]; 0 = any state */
     const char *category, *q, *from, *to, *period;
     enum ledger_sort sort;
@@ -56,7 +58,11 @@ int db_ledger_task_get(jc_ctx *c, int64_t id, ledger_task *t);
 int db_ledger_task_insert(jc_ctx *c, const ledger_task *t, int64_t *id); /* ON CONFLICT → 0 */
 int db_ledger_task_update(jc_ctx *c, const ledger_task *t, int64_t version);
 int db_ledger_task_exists(jc_ctx *c, int64_t duty_id, const char *period, bool *exists);
-int db_ledger_task_list(jc_ctx *c, const ledger_filter *f, json_t *items, int64_t *total);
+/* Calls fn for every task of the page; fn must not use the list's own statement (it may read
+ * other statements, not write). A nonzero return stops the walk and is returned. */
+typedef int (*ledger_task_fn)(jc_ctx *c, const ledger_task *t, void *arg);
+int db_ledger_task_list(jc_ctx *c, const ledger_filter *f, ledger_task_fn fn, void *arg,
+                        int64_t *total);
 int db_ledger_summary(jc_ctx *c, const ledger_filter *f, json_t *out);
 int db_ledger_duty_get(jc_ctx *c, int64_t id, ledger_duty *d);
 int db_ledger_duty_insert(jc_ctx *c, const ledger_duty *d, int64_t *id);
@@ -71,7 +77,8 @@ int db_ledger_user_name(jc_ctx *c, int64_t id, const char **name, bool *can_see_
                         const char *area);
 
 /* ---- ledger.c: rules ---- */
-json_t *ledger_task_json(jc_ctx *c, const ledger_task *t, bool with_actions);
+/* The task as the API shows it; with_actions adds what this user may do next. */
+void ledger_task_write(jw *w, jc_ctx *c, const ledger_task *t, bool with_actions);
 json_t *ledger_duty_json(jc_ctx *c, const ledger_duty *d);
 /* Creates a task in state 定责 (assigned); appends the audit record. */
 int ledger_task_create(jc_ctx *c, ledger_task *t, int64_t *id);

@@ -8,7 +8,7 @@
 static int read_filter(jc_req *r, ledger_filter *f)
 {
     memset(f, 0, sizeof *f);
-    int rc = area_filter(&r->c, req_query(r, "area"), f->lo, f->hi);
+    int rc = area_filter(&r->c, req_query(r, "area"), f->lo, f->hi, &f->covered);
     if (rc) return rc;
 #define Q(name) (req_query(r, name) && *req_query(r, name) ? req_query(r, name) : NULL)
     f->category = Q("category");
@@ -82,19 +82,30 @@ static int read_filter(jc_req *r, ledger_filter *f)
     return JC_OK;
 }
 
+static int write_item(jc_ctx *c, const ledger_task *t, void *arg)
+{
+    ledger_task_write(arg, c, t, false);
+    return JC_OK;
+}
+
 static int h_tasks(jc_req *r)
 {
     ledger_filter f;
     int rc = read_filter(r, &f);
     if (rc) return rc;
-    json_t *items = json_array();
+    jw *w = req_writer(r, 200);
+    if (!w) return JC_ENOMEM;
     int64_t total;
-    if ((rc = db_ledger_task_list(&r->c, &f, items, &total))) {
-        json_decref(items);
-        return rc;
-    }
-    return req_json(r, 200, json_incref(req_page_json(r, items, total, f.offset / f.limit + 1,
-                                                      f.limit)));
+    jw_obj(w);
+    jw_key(w, "items");
+    jw_arr(w);
+    if ((rc = db_ledger_task_list(&r->c, &f, write_item, w, &total))) return rc;
+    jw_arr_end(w);
+    jw_kint(w, "total", total);
+    jw_kint(w, "page", f.offset / f.limit + 1);
+    jw_kint(w, "per_page", f.limit);
+    jw_obj_end(w);
+    return JC_OK;
 }
 
 static const field_spec task_spec[] = {
@@ -117,7 +128,10 @@ static int reply_task(jc_req *r, int status, int64_t id)
     req_etag(r, t.version);
     if (status == 201)
         req_set_header(r, "Location", arena_printf(r->c.a, "/api/v1/ledger/tasks/%lld", (long long)id));
-    return req_json(r, status, json_incref(ledger_task_json(&r->c, &t, true)));
+    jw *w = req_writer(r, status);
+    if (!w) return JC_ENOMEM;
+    ledger_task_write(w, &r->c, &t, true);
+    return JC_OK;
 }
 
 static int h_task_create(jc_req *r)
@@ -269,7 +283,7 @@ static int reply_duty(jc_req *r, int status, int64_t id)
 static int read_scope(jc_req *r, ledger_filter *f, bool dates)
 {
     memset(f, 0, sizeof *f);
-    int rc = area_filter(&r->c, req_query(r, "area"), f->lo, f->hi);
+    int rc = area_filter(&r->c, req_query(r, "area"), f->lo, f->hi, &f->covered);
     if (rc) return rc;
     int64_t page, per_page;
     if ((rc = req_page(r, &page, &per_page))) return rc;

@@ -234,7 +234,7 @@ static void bind_task_filter(jc_ctx *c, store_stmt *st, const ledger_filter *f)
     jc_date_local(c->now, today);
     store_bind_text(st, 1, f->lo);
     store_bind_text(st, 2, f->hi);
-    store_bind_int(st, 3, c->user->system ? 1 : 0);
+    store_bind_int(st, 3, f->covered ? 1 : 0);
     store_bind_int(st, 4, c->user->id);
     store_bind_int(st, 5, f->states);
     store_bind_text(st, 6, f->category);
@@ -247,7 +247,8 @@ static void bind_task_filter(jc_ctx *c, store_stmt *st, const ledger_filter *f)
     store_bind_text(st, 13, today);
 }
 
-int db_ledger_task_list(jc_ctx *c, const ledger_filter *f, json_t *items, int64_t *total)
+int db_ledger_task_list(jc_ctx *c, const ledger_filter *f, ledger_task_fn fn, void *arg,
+                        int64_t *total)
 {
     store_stmt *st;
     int rc = store_prepare(c->db, SQL_TASK_COUNT, &st);
@@ -264,12 +265,14 @@ int db_ledger_task_list(jc_ctx *c, const ledger_filter *f, json_t *items, int64_
     bind_task_filter(c, st, f);
     store_bind_int(st, 14, f->limit);
     store_bind_int(st, 15, f->offset);
-    while ((rc = store_step(st)) == STORE_ROW) {
+    int frc = JC_OK;
+    while (!frc && (rc = store_step(st)) == STORE_ROW) {
         ledger_task t;
         task_from_row(c, st, &t);
-        json_array_append_new(items, json_incref(ledger_task_json(c, &t, false)));
+        frc = fn(c, &t, arg);
     }
     store_reset(st);
+    if (frc) return frc;
     return rc == STORE_DONE ? JC_OK : jc_fail_db(c, rc);
 }
 
@@ -424,7 +427,7 @@ static void bind_duty_filter(jc_ctx *c, store_stmt *st, const ledger_filter *f)
 {
     store_bind_text(st, 1, f->lo);
     store_bind_text(st, 2, f->hi);
-    store_bind_int(st, 3, c->user->system ? 1 : 0);
+    store_bind_int(st, 3, f->covered ? 1 : 0);
     store_bind_int(st, 4, c->user->id);
 }
 

@@ -344,39 +344,36 @@ fail:
     return rc;
 }
 
-/* ---- pool ---- */
+/* ---- pool ----
+ * One connection per server thread, opened on the thread's first request and kept for its life:
+ * libmicrohttpd's pool threads each serve one request at a time, so a thread-local connection
+ * needs no lock at all on the hot path. */
 
 struct store_pool {
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    char *uri;
-    store **free_list; /* malloc: idle connections */
-    int nfree, size;
+    char *uri;           /* malloc */
+    pthread_key_t key;   /* the calling thread's connection */
+    pthread_mutex_t mu;  /* guards all[] */
+    store **all;         /* malloc: every connection opened, closed by store_pool_free() */
+    int nall, cap;
 };
 
 int store_pool_new(const char *uri, int size, store_pool **out, char **errmsg)
 {
+    (void)size;
+    /* open one now, so that a wrong URI fails at start-up rather than on the first request */
+    store *probe;
+    int rc = store_open(uri, &probe, errmsg);
+    if (rc) return rc;
+    store_close(probe);
     store_pool *p = calloc(1, sizeof *p);
     if (!p) return JC_ENOMEM;
     p->uri = strdup(uri);
-    p->free_list = calloc((size_t)size, sizeof *p->free_list);
-    if (!p->uri || !p->free_list) {
+    if (!p->uri || pthread_key_create(&p->key, NULL) != 0) {
         free(p->uri);
-        free(p->free_list);
         free(p);
         return JC_ENOMEM;
     }
     pthread_mutex_init(&p->mu, NULL);
-    pthread_cond_init(&p->cv, NULL);
-    p->size = size;
-    for (int i = 0; i < size; i++) {
-        int rc = store_open(uri, &p->free_list[i], errmsg);
-        if (rc) {
-            store_pool_free(p);
-            return rc;
-        }
-        p->nfree++;
-    }
     *out = p;
     return JC_OK;
 }
@@ -384,32 +381,49 @@ int store_pool_new(const char *uri, int size, store_pool **out, char **errmsg)
 void store_pool_free(store_pool *p)
 {
     if (!p) return;
-    for (int i = 0; i < p->nfree; i++) store_close(p->free_list[i]);
+    for (int i = 0; i < p->nall; i++) store_close(p->all[i]);
+    pthread_key_delete(p->key);
     pthread_mutex_destroy(&p->mu);
-    pthread_cond_destroy(&p->cv);
-    free(p->free_list);
+    free(p->all);
     free(p->uri);
     free(p);
 }
 
 store *store_pool_get(store_pool *p)
 {
-    pthread_mutex_lock(&p->mu);
-    while (p->nfree == 0) pthread_cond_wait(&p->cv, &p->mu);
-    store *db = p->free_list[--p->nfree];
-    pthread_mutex_unlock(&p->mu);
-    if (!db->ops->healthy(db)) {
-        store_cache_clear(db);
-        db->ops->reconnect(db);
+    store *db = pthread_getspecific(p->key);
+    if (db) {
+        if (!db->ops->healthy(db)) {
+            store_cache_clear(db);
+            db->ops->reconnect(db);
+        }
+        return db;
     }
+    char *err = NULL;
+    if (store_open(p->uri, &db, &err)) {
+        free(err);
+        return NULL;
+    }
+    pthread_mutex_lock(&p->mu);
+    if (p->nall == p->cap) {
+        int ncap = p->cap ? p->cap * 2 : 16;
+        store **n = realloc(p->all, sizeof *n * (size_t)ncap);
+        if (!n) {
+            pthread_mutex_unlock(&p->mu);
+            store_close(db);
+            return NULL;
+        }
+        p->all = n;
+        p->cap = ncap;
+    }
+    p->all[p->nall++] = db;
+    pthread_mutex_unlock(&p->mu);
+    pthread_setspecific(p->key, db);
     return db;
 }
 
 void store_pool_put(store_pool *p, store *db)
 {
+    (void)p;
     while (db->tx_depth > 0) store_rollback(db); /* a handler that forgot: never leak a tx */
-    pthread_mutex_lock(&p->mu);
-    p->free_list[p->nfree++] = db;
-    pthread_cond_signal(&p->cv);
-    pthread_mutex_unlock(&p->mu);
 }

@@ -82,7 +82,9 @@ typedef struct store_migration {
 } store_migration;
 int store_migrate(store *db, const char *module, const store_migration *m, size_t n);
 
-/* A fixed set of connections shared by server threads. get() waits for a free one. */
+/* Connections for server threads: each thread gets its own, opened on first use and kept.
+ * get() returns NULL when the database cannot be reached. free() closes them all: call it only
+ * after the threads have stopped. */
 int store_pool_new(const char *uri, int size, store_pool **out, char **errmsg);
 void store_pool_free(store_pool *p);
 store *store_pool_get(store_pool *p);

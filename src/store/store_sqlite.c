@@ -2,6 +2,7 @@
 #include "store_impl.h"
 #include "../base/rc.h"
 
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
@@ -191,8 +192,17 @@ static const struct store_ops sq_ops = {
     .begin_sql = "BEGIN IMMEDIATE",
 };
 
+/* Before the first connection: no global memory statistics, whose mutex every allocation of
+ * every connection would otherwise take. */
+static pthread_once_t sqlite_once = PTHREAD_ONCE_INIT;
+static void sqlite_global_init(void)
+{
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 int store_sqlite_open(const char *path, store **out, char **errmsg)
 {
+    pthread_once(&sqlite_once, sqlite_global_init);
     sq_store *q = calloc(1, sizeof *q);
     if (!q) return JC_ENOMEM;
     q->base.ops = &sq_ops;

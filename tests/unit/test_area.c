@@ -190,19 +190,36 @@ static void filter(void **state)
     jc_ctx c;
     unit_ctx_init(&c, NULL, &u, 0);
     char lo[16], hi[17];
-    assert_int_equal(area_filter(&c, NULL, lo, hi), JC_OK);
-    assert_string_equal(lo, "");
-    assert_string_equal(hi, "~");
-    assert_int_equal(area_filter(&c, "410104007001", lo, hi), JC_OK);
+    bool covered = false;
+    /* one grant: no filter means that grant's subtree, wholly visible */
+    assert_int_equal(area_filter(&c, NULL, lo, hi, &covered), JC_OK);
+    assert_string_equal(lo, "410104007");
+    assert_string_equal(hi, "410104007:");
+    assert_true(covered);
+    assert_int_equal(area_filter(&c, "410104007001", lo, hi, &covered), JC_OK);
     assert_string_equal(lo, "410104007001");
     assert_string_equal(hi, "410104007001:");
-    assert_int_equal(area_filter(&c, "410104", lo, hi), JC_EPERM);
+    assert_true(covered);
+    assert_int_equal(area_filter(&c, "410104", lo, hi, &covered), JC_EPERM);
     assert_string_equal(c.err.code, "area_forbidden");
     assert_non_null(strstr(c.err.en, "410104"));
-    assert_int_equal(area_filter(&c, "4101", lo, hi), JC_EINVAL);
+    assert_int_equal(area_filter(&c, "4101", lo, hi, &covered), JC_EINVAL);
     assert_string_equal(c.err.field, "area");
     assert_int_equal(area_check(&c, "410105008000", "area"), JC_EPERM);
     assert_int_equal(area_check(&c, "410104007001001", "area"), JC_OK);
+    unit_ctx_done(&c);
+
+    /* two grants and no filter: every code, and each row must be checked against the grants */
+    jc_grant g2[2];
+    static const char *const two[] = {"410104007001001", "410104007001002"};
+    jc_user u2 = user_with(g2, two, 2);
+    unit_ctx_init(&c, NULL, &u2, 0);
+    assert_int_equal(area_filter(&c, NULL, lo, hi, &covered), JC_OK);
+    assert_string_equal(lo, "");
+    assert_string_equal(hi, "~");
+    assert_false(covered);
+    assert_int_equal(area_filter(&c, "410104007001002", lo, hi, &covered), JC_OK);
+    assert_true(covered);
     unit_ctx_done(&c);
 }
 
