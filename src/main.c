@@ -94,8 +94,8 @@ static struct opt *find(struct opt *opts, size_t n, const char *name)
 
 /* ---- context for command-line work ---- */
 
-static jc_user system_user = {.id = 0, .username = "system", .display_name = "命令行",
-                              .roles = ROLES_ANY, .system = true};
+static jc_user system_user = {
+    .id = 0, .username = "system", .display_name = "命令行", .roles = ROLES_ANY, .system = true};
 
 struct cli {
     store *db;
@@ -109,7 +109,8 @@ static int cli_open(struct cli *k, const char *uri, bool migrate)
     char *err = NULL;
     int rc = store_open(uri, &k->db, &err);
     if (rc) {
-        fprintf(stderr, "%s: cannot open database %s: %s\n", prog, uri, err ? err : jc_strerror(rc));
+        fprintf(stderr, "%s: cannot open database %s: %s\n", prog, uri,
+                err ? err : jc_strerror(rc));
         free(err);
         return 1;
     }
@@ -210,9 +211,14 @@ static int cmd_init(int argc, char **argv)
         if ((rc = area_create(&k.c, &root))) goto fail;
     }
     static const char *admin_areas[] = {"410100"};
-    user_input in = {.username = "admin", .display_name = "系统管理员", .password = pw,
-                     .roles = RB(ROLE_ADMIN), .areas = admin_areas, .nareas = 1,
-                     .has_roles = true, .has_areas = true};
+    user_input in = {.username = "admin",
+                     .display_name = "系统管理员",
+                     .password = pw,
+                     .roles = RB(ROLE_ADMIN),
+                     .areas = admin_areas,
+                     .nareas = 1,
+                     .has_roles = true,
+                     .has_areas = true};
     int64_t id;
     if ((rc = user_create(&k.c, &in, &id))) goto fail;
     if (demo) {
@@ -262,8 +268,9 @@ static void tick(void *arg)
     for (size_t i = 0; i < jc_nmodules; i++)
         if (jc_modules[i]->tick) {
             int rc = jc_modules[i]->tick(&c);
-            if (rc) jc_log(LOG_WARN, "periodic job of %s: %s", jc_modules[i]->name,
-                           c.err.en ? c.err.en : jc_strerror(rc));
+            if (rc)
+                jc_log(LOG_WARN, "periodic job of %s: %s", jc_modules[i]->name,
+                       c.err.en ? c.err.en : jc_strerror(rc));
             c.err = (jc_err){0};
         }
     arena_free(a);
@@ -273,10 +280,10 @@ extern bool admin_secure_cookie;
 
 static int cmd_serve(int argc, char **argv)
 {
-    struct opt opts[] = {{"--db", 0, 0, 0},          {"--listen", 0, 0, 0},
-                         {"--threads", 0, 0, 0},     {"--trust-proxy", 1, 0, 0},
-                         {"--secure-cookie", 1, 0, 0}, {"--access-log", 1, 0, 0},
-                         {"--session-cache", 0, 0, 0}};
+    struct opt opts[] = {
+        {"--db", 0, 0, 0},           {"--listen", 0, 0, 0},        {"--threads", 0, 0, 0},
+        {"--trust-proxy", 1, 0, 0},  {"--secure-cookie", 1, 0, 0}, {"--access-log", 1, 0, 0},
+        {"--session-cache", 0, 0, 0}};
     const char *pos[1];
     int npos;
     int rc = parse_opts("serve", argc, argv, opts, JC_NELEM(opts), pos, 0, &npos);
@@ -356,15 +363,16 @@ static int cmd_user(int argc, char **argv)
         return argc < 1 ? EXIT_USAGE : 0;
     }
     const char *sub = argv[0];
-    struct opt opts[] = {{"--db", 0, 0, 0},   {"--username", 0, 0, 0}, {"--name", 0, 0, 0},
-                         {"--role", 0, 0, 0}, {"--area", 0, 0, 0},     {"--phone", 0, 0, 0},
+    struct opt opts[] = {{"--db", 0, 0, 0},      {"--username", 0, 0, 0}, {"--name", 0, 0, 0},
+                         {"--role", 0, 0, 0},    {"--area", 0, 0, 0},     {"--phone", 0, 0, 0},
                          {"--password", 0, 0, 0}};
     const char *pos[1];
     int npos;
     int rc = parse_opts("user", argc - 1, argv + 1, opts, JC_NELEM(opts), pos, 1, &npos);
     if (rc < 0) return fputs(USER_HELP, stdout), 0;
     if (rc) return rc;
-    if (strcmp(sub, "add") && strcmp(sub, "list") && strcmp(sub, "passwd") && strcmp(sub, "disable"))
+    if (strcmp(sub, "add") && strcmp(sub, "list") && strcmp(sub, "passwd") &&
+        strcmp(sub, "disable"))
         return usage_error("user", "unknown subcommand '%s'", sub);
     if (!require_db("user", OPT("--db"))) return EXIT_USAGE;
     const char *pw = OPT("--password")->value;
@@ -381,8 +389,11 @@ static int cmd_user(int argc, char **argv)
         }
         const char **roles, **areas;
         int nroles = split_list(k.a, OPT("--role")->value, &roles);
-        user_input in = {.username = OPT("--username")->value, .display_name = OPT("--name")->value,
-                         .phone = OPT("--phone")->value, .has_roles = true, .has_areas = true};
+        user_input in = {.username = OPT("--username")->value,
+                         .display_name = OPT("--name")->value,
+                         .phone = OPT("--phone")->value,
+                         .has_roles = true,
+                         .has_areas = true};
         for (int i = 0; i < nroles; i++) {
             jc_role r = jc_role_from_code(roles[i]);
             if (r == ROLE__MAX) {
@@ -490,8 +501,8 @@ static int cmd_token(int argc, char **argv)
         fputs(TOKEN_HELP, stderr);
         return EXIT_USAGE;
     }
-    struct opt opts[] = {{"--db", 0, 0, 0}, {"--user", 0, 0, 0}, {"--name", 0, 0, 0},
-                         {"--days", 0, 0, 0}};
+    struct opt opts[] = {
+        {"--db", 0, 0, 0}, {"--user", 0, 0, 0}, {"--name", 0, 0, 0}, {"--days", 0, 0, 0}};
     const char *pos[1];
     int npos;
     int rc = parse_opts("token", argc - 1, argv + 1, opts, JC_NELEM(opts), pos, 0, &npos);
@@ -603,8 +614,10 @@ static int cmd_backup(int argc, char **argv)
     if (cli_open(&k, OPT("--db")->value, false)) return 1;
     char *err = NULL;
     rc = store_backup_sqlite(k.db, pos[0], &err);
-    if (rc) fprintf(stderr, "%s: backup failed: %s\n", prog, err ? err : jc_strerror(rc));
-    else printf("backup written to %s\n", pos[0]);
+    if (rc)
+        fprintf(stderr, "%s: backup failed: %s\n", prog, err ? err : jc_strerror(rc));
+    else
+        printf("backup written to %s\n", pos[0]);
     free(err);
     cli_close(&k);
     return rc ? 1 : 0;

@@ -25,21 +25,22 @@ static json_t *me_json(jc_ctx *c, const jc_user *u)
     for (int i = 0; i < u->ngrants; i++) {
         area_rec a;
         const char *name = area_get(c, u->grants[i].code, &a) == JC_OK ? a.name : "";
-        json_array_append_new(areas, json_pack("{s:s, s:s, s:s, s:i}", "code", u->grants[i].code,
-                                               "name", name ? name : "", "path",
-                                               area_path(c, u->grants[i].code), "level",
-                                               area_code_level(u->grants[i].code)));
+        json_array_append_new(areas,
+                              json_pack("{s:s, s:s, s:s, s:i}", "code", u->grants[i].code, "name",
+                                        name ? name : "", "path", area_path(c, u->grants[i].code),
+                                        "level", area_code_level(u->grants[i].code)));
     }
     c->err = (jc_err){0};
-    return json_pack("{s:I, s:s, s:s, s:o, s:o}", "id", (json_int_t)u->id, "username",
-                     u->username, "display_name", u->display_name, "roles", roles, "areas", areas);
+    return json_pack("{s:I, s:s, s:s, s:o, s:o}", "id", (json_int_t)u->id, "username", u->username,
+                     "display_name", u->display_name, "roles", roles, "areas", areas);
 }
 
 static void set_session_cookie(jc_req *r, const char *token, int64_t max_age)
 {
     extern bool admin_secure_cookie;
     req_set_header(r, "Set-Cookie",
-                   arena_printf(r->c.a, "jc_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%lld%s",
+                   arena_printf(r->c.a,
+                                "jc_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%lld%s",
                                 token, (long long)max_age, admin_secure_cookie ? "; Secure" : ""));
 }
 
@@ -107,9 +108,10 @@ static int h_healthz(jc_req *r)
     if (!rc) rc = store_one(st);
     if (!rc) store_reset(st);
     if (rc) return jc_fail_db(&r->c, JC_EBUSY);
-    return req_json(r, 200, json_pack("{s:s, s:s, s:s}", "status", "ok", "database",
-                                      store_kind_of(r->c.db) == STORE_PG ? "postgresql" : "sqlite",
-                                      "version", JICENG_VERSION));
+    return req_json(r, 200,
+                    json_pack("{s:s, s:s, s:s}", "status", "ok", "database",
+                              store_kind_of(r->c.db) == STORE_PG ? "postgresql" : "sqlite",
+                              "version", JICENG_VERSION));
 }
 
 static int h_roles(jc_req *r)
@@ -292,8 +294,8 @@ static int h_areas(jc_req *r)
     const char *parent = req_query(r, "parent");
     if (parent && !*parent) parent = NULL;
     if (parent && strlen(parent) > 15)
-        return jc_fail(c, JC_EINVAL, "invalid_parameter", "parent",
-                       "parent must be an area code", "参数 parent 须为区划代码");
+        return jc_fail(c, JC_EINVAL, "invalid_parameter", "parent", "parent must be an area code",
+                       "参数 parent 须为区划代码");
     if ((rc = area_tree_version(c, &version))) return rc;
     char key[128];
     snprintf(key, sizeof key, "%s|%s|%lld|%s|%lld|%lld|%lld", lo, hi,
@@ -428,9 +430,9 @@ static int h_area_update(jc_req *r)
 
 /* ---- users ---- */
 
-static const char *const role_codes[] = {"admin",       "leader",      "party_instructor",
+static const char *const role_codes[] = {"admin",           "leader",     "party_instructor",
                                          "poverty_officer", "road_chief", "team_member",
-                                         "grid_worker", NULL};
+                                         "grid_worker",     NULL};
 
 static const field_spec user_spec[] = {
     {"username", FT_TEXT, FF_REQUIRED, 3, 32, NULL, "用户名"},
@@ -485,7 +487,8 @@ static int h_users(jc_req *r)
     json_t *items;
     if ((rc = user_list(&r->c, (int)((page - 1) * per_page), (int)per_page, &items, &total)))
         return rc;
-    return req_json(r, 200, json_incref(req_page_json(r, json_incref(items), total, page, per_page)));
+    return req_json(r, 200,
+                    json_incref(req_page_json(r, json_incref(items), total, page, per_page)));
 }
 
 static int h_user_create(jc_req *r)
@@ -564,8 +567,8 @@ static int h_user_lookup(jc_req *r)
 {
     const char *area = req_query(r, "area");
     if (!area || !area_code_level(area))
-        return jc_fail(&r->c, JC_EINVAL, "invalid_parameter", "area",
-                       "area must be an area code", "参数 area 须为区划代码");
+        return jc_fail(&r->c, JC_EINVAL, "invalid_parameter", "area", "area must be an area code",
+                       "参数 area 须为区划代码");
     int rc = area_check(&r->c, area, "area");
     if (rc) return rc;
     store_stmt *st;
@@ -595,8 +598,8 @@ static int h_audit(jc_req *r)
     if (entity && !*entity) entity = NULL;
     if (id && !*id) id = NULL;
     if (id && !entity)
-        return jc_fail(&r->c, JC_EINVAL, "invalid_parameter", "entity",
-                       "id needs entity as well", "按记录查询时须同时指定 entity");
+        return jc_fail(&r->c, JC_EINVAL, "invalid_parameter", "entity", "id needs entity as well",
+                       "按记录查询时须同时指定 entity");
     json_t *items;
     if ((rc = audit_list(&r->c, entity, id, before, (int)limit, &items))) return rc;
     json_t *out = json_pack("{s:O}", "items", items);
@@ -647,8 +650,9 @@ static int h_config_set(jc_req *r)
     json_t *now = config_get(&r->c, r->vars[0]);
     /* config_set() moved the version one up from the one the caller read */
     req_etag(r, version + 1);
-    return req_json(r, 200, json_pack("{s:s, s:O, s:I}", "key", r->vars[0], "value", now,
-                                      "version", (json_int_t)(version + 1)));
+    return req_json(r, 200,
+                    json_pack("{s:s, s:O, s:I}", "key", r->vars[0], "value", now, "version",
+                              (json_int_t)(version + 1)));
 }
 
 #define ADMIN RB(ROLE_ADMIN)

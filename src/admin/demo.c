@@ -63,12 +63,18 @@ struct demo_user {
 static const struct demo_user users[] = {
     {"leader", "李明(陇海马路街道党工委书记)", "13803710001", RB(ROLE_LEADER), {"410104007000"}},
     {"leader2", "陈静(文化路街道党工委书记)", "13803710002", RB(ROLE_LEADER), {"410105008000"}},
-    {"instructor", "王晓红(党建指导员)", "13803710003", RB(ROLE_PARTY_INSTRUCTOR),
+    {"instructor",
+     "王晓红(党建指导员)",
+     "13803710003",
+     RB(ROLE_PARTY_INSTRUCTOR),
      {"410105008000"}},
     {"poverty", "赵建国(扶贫专干)", "13803710004", RB(ROLE_POVERTY_OFFICER), {"410181110000"}},
     {"roadchief", "孙志强(二级路长)", "13803710005", RB(ROLE_ROAD_CHIEF), {"410104007000"}},
     {"team", "周伟(综合执法队员)", "13803710006", RB(ROLE_TEAM_MEMBER), {"410104007000"}},
-    {"grid", "吴芳(永安街社区网格员)", "13803710007", RB(ROLE_GRID_WORKER),
+    {"grid",
+     "吴芳(永安街社区网格员)",
+     "13803710007",
+     RB(ROLE_GRID_WORKER),
      {"410104007001001", "410104007001002"}},
 };
 

@@ -81,11 +81,21 @@ static void put_string(jw *w, const char *s)
         char esc[7] = {'\\', 0};
         size_t n = 2;
         switch (c) {
-        case '"': esc[1] = '"'; break;
-        case '\\': esc[1] = '\\'; break;
-        case '\n': esc[1] = 'n'; break;
-        case '\r': esc[1] = 'r'; break;
-        case '\t': esc[1] = 't'; break;
+        case '"':
+            esc[1] = '"';
+            break;
+        case '\\':
+            esc[1] = '\\';
+            break;
+        case '\n':
+            esc[1] = 'n';
+            break;
+        case '\r':
+            esc[1] = 'r';
+            break;
+        case '\t':
+            esc[1] = 't';
+            break;
         default:
             memcpy(esc, "\\u00", 4);
             esc[4] = hex[c >> 4];
@@ -185,8 +195,10 @@ void jw_real(jw *w, double v)
     }
     n = snprintf(t, sizeof t, "%.12g", v);
     /* JSON has no inf/nan; a real always shows a dot or exponent, as jansson writes it */
-    if (!strpbrk(t, "0123456789")) n = snprintf(t, sizeof t, "null");
-    else if (!strpbrk(t, ".eE")) n = snprintf(t, sizeof t, "%.12g.0", v);
+    if (!strpbrk(t, "0123456789"))
+        n = snprintf(t, sizeof t, "null");
+    else if (!strpbrk(t, ".eE"))
+        n = snprintf(t, sizeof t, "%.12g.0", v);
     begin_value(w);
     put(w, t, (size_t)n);
 }
@@ -226,7 +238,8 @@ void jw_json(jw *w, const json_t *v)
         put(w, "null", 4);
         return;
     }
-    if (json_dump_callback(v, dump_cb, w, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(12)) &&
+    if (json_dump_callback(v, dump_cb, w,
+                           JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(12)) &&
         !w->err)
         w->err = JC_ENOMEM;
 }

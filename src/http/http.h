@@ -17,8 +17,8 @@ typedef struct jc_req jc_req;
 typedef int (*jc_handler)(jc_req *r);
 
 enum route_flags {
-    RT_PUBLIC = 1 << 0,   /* no login needed */
-    RT_RAW_BODY = 1 << 1, /* the body is not JSON (uploads, spreadsheets): handler reads it */
+    RT_PUBLIC = 1 << 0,        /* no login needed */
+    RT_RAW_BODY = 1 << 1,      /* the body is not JSON (uploads, spreadsheets): handler reads it */
     RT_OPTIONAL_AUTH = 1 << 2, /* public, but the user is loaded when a session is present */
 };
 
@@ -43,15 +43,15 @@ struct jc_req {
     const jc_route *route;
     const char *body; /* raw body (NUL-terminated), NULL when none */
     size_t body_len;
-    json_t *json;     /* parsed JSON body or NULL */
+    json_t *json; /* parsed JSON body or NULL */
     const char *session_token;
     /* response */
-    int status;                /* 0 = 200 (or from the rc) */
-    json_t *out;               /* JSON answer (arena-owned) */
-    jw *w;                     /* or a JSON answer written directly (req_writer) */
-    const void *raw;           /* or a raw answer: bytes (arena or static) */
+    int status;      /* 0 = 200 (or from the rc) */
+    json_t *out;     /* JSON answer (arena-owned) */
+    jw *w;           /* or a JSON answer written directly (req_writer) */
+    const void *raw; /* or a raw answer: bytes (arena or static) */
     size_t raw_len;
-    const char *raw_type;      /* its content type */
+    const char *raw_type; /* its content type */
     struct {
         const char *name, *value;
     } hdr[REQ_MAX_HDRS];

@@ -132,8 +132,8 @@ int req_query_int(jc_req *r, const char *key, int64_t def, int64_t min, int64_t 
         return jc_fail(&r->c, JC_EINVAL, "invalid_parameter", key,
                        arena_printf(r->c.a, "%s must be an integer between %lld and %lld", key,
                                     (long long)min, (long long)max),
-                       arena_printf(r->c.a, "参数 %s 须为%lld到%lld之间的整数", key,
-                                    (long long)min, (long long)max));
+                       arena_printf(r->c.a, "参数 %s 须为%lld到%lld之间的整数", key, (long long)min,
+                                    (long long)max));
     *out = x;
     return JC_OK;
 }
@@ -171,9 +171,9 @@ int req_page(jc_req *r, int64_t *page, int64_t *per_page)
 
 json_t *req_page_json(jc_req *r, json_t *items, int64_t total, int64_t page, int64_t per_page)
 {
-    return jc_own(&r->c, json_pack("{s:o, s:I, s:I, s:I}", "items", items, "total",
-                                   (json_int_t)total, "page", (json_int_t)page, "per_page",
-                                   (json_int_t)per_page));
+    return jc_own(&r->c,
+                  json_pack("{s:o, s:I, s:I, s:I}", "items", items, "total", (json_int_t)total,
+                            "page", (json_int_t)page, "per_page", (json_int_t)per_page));
 }
 
 void req_set_header(jc_req *r, const char *name, const char *value)
@@ -189,8 +189,8 @@ int req_json(jc_req *r, int status, json_t *body)
 {
     r->status = status;
     r->out = jc_own(&r->c, body);
-    return body ? JC_OK : jc_fail(&r->c, JC_ENOMEM, "out_of_memory", NULL, "out of memory",
-                                  "内存不足");
+    return body ? JC_OK
+                : jc_fail(&r->c, JC_ENOMEM, "out_of_memory", NULL, "out of memory", "内存不足");
 }
 
 static void buf_free_cb(void *p)
@@ -228,8 +228,8 @@ static void error_body(jc_req *r, int rc)
             e->zh = "服务器内部错误";
         }
     }
-    json_t *err = json_pack("{s:s, s:s, s:s}", "code", e->code, "message",
-                            e->en ? e->en : e->code, "message_zh", e->zh ? e->zh : "请求失败");
+    json_t *err = json_pack("{s:s, s:s, s:s}", "code", e->code, "message", e->en ? e->en : e->code,
+                            "message_zh", e->zh ? e->zh : "请求失败");
     if (err && e->field) json_object_set_new(err, "field", json_string(e->field));
     if (err && e->extra) json_object_update(err, e->extra);
     r->out = jc_own(&r->c, json_pack("{s:o?}", "error", err));
@@ -273,8 +273,8 @@ static int parse_body(jc_req *r)
                                     je.column, je.text),
                        arena_printf(r->c.a, "JSON格式错误(第%d行第%d列)", je.line, je.column));
     if (!json_is_object(r->json) && !json_is_array(r->json))
-        return jc_fail(&r->c, JC_EINVAL, "invalid_json", NULL,
-                       "the body must be a JSON object", "请求内容须为JSON对象");
+        return jc_fail(&r->c, JC_EINVAL, "invalid_json", NULL, "the body must be a JSON object",
+                       "请求内容须为JSON对象");
     return JC_OK;
 }
 
@@ -313,9 +313,8 @@ static int authenticate(jc_req *r, jc_user *u)
         while (*tok == ' ') tok++;
         return auth_bearer(&r->c, tok, u);
     }
-    const char *cookie = r->conn ? MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND,
-                                                               "jc_session")
-                                 : NULL;
+    const char *cookie =
+        r->conn ? MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "jc_session") : NULL;
     if (cookie && *cookie) {
         r->session_token = cookie;
         return auth_session(&r->c, cookie, u);
@@ -328,7 +327,8 @@ static const char *allowed_methods(const jc_app *app, const char *path, arena *a
 {
     char *out = arena_strdup(a, "");
     for (size_t i = 0; out && i < app->nroutes; i++)
-        if (match(app->routes[i]->pattern, path, NULL, NULL, a) && !strstr(out, app->routes[i]->method))
+        if (match(app->routes[i]->pattern, path, NULL, NULL, a) &&
+            !strstr(out, app->routes[i]->method))
             out = arena_printf(a, "%s%s%s", out, *out ? ", " : "", app->routes[i]->method);
     return out ? out : "GET";
 }

@@ -125,7 +125,8 @@ static enum MHD_Result send_req(struct MHD_Connection *conn, jc_req *r)
     } else {
         /* 12 significant digits: 86.2 stays 86.2, coordinates keep their metres */
         char *s = r->out ? json_dumps(r->out, JSON_COMPACT | JSON_REAL_PRECISION(12)) : NULL;
-        if (r->out && !s) return queue_simple(conn, 500, "{\"error\":{\"code\":\"out_of_memory\"}}");
+        if (r->out && !s)
+            return queue_simple(conn, 500, "{\"error\":{\"code\":\"out_of_memory\"}}");
         if (s)
             resp = MHD_create_response_from_buffer(strlen(s), s, MHD_RESPMEM_MUST_FREE);
         else
@@ -144,9 +145,8 @@ static enum MHD_Result send_req(struct MHD_Connection *conn, jc_req *r)
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_data_size,
-                                  void **con_cls)
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls)
 {
     (void)version;
     jc_app *app = cls;
@@ -296,9 +296,9 @@ int http_serve(jc_app *app, const char *listen, int threads, void (*tick)(void *
     if (fam == AF_INET6) flags |= MHD_USE_IPv6;
     struct MHD_Daemon *d = MHD_start_daemon(
         flags, 0, NULL, NULL, on_request, app, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
-        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads, MHD_OPTION_NOTIFY_COMPLETED,
-        on_completed, app, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE,
+        (unsigned)threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, app,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
         /* the default 32 KiB per connection: libmicrohttpd clears it between requests, so a
          * larger pool costs every request; headers and URLs of this API fit easily */
         MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1, MHD_OPTION_END);

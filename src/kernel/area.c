@@ -194,11 +194,10 @@ int area_get(jc_ctx *c, const char *code, area_rec *out)
 
 json_t *area_json(const area_rec *a)
 {
-    json_t *o = json_pack("{s:s, s:s, s:i, s:s, s:s, s:s, s:s, s:I}", "code", a->code, "name",
-                          a->name ? a->name : "", "level", a->level, "level_zh",
-                          area_level_zh(a->level), "level_en", area_level_en(a->level), "kind",
-                          a->kind ? a->kind : "", "parent", a->parent, "version",
-                          (json_int_t)a->version);
+    json_t *o = json_pack(
+        "{s:s, s:s, s:i, s:s, s:s, s:s, s:s, s:I}", "code", a->code, "name", a->name ? a->name : "",
+        "level", a->level, "level_zh", area_level_zh(a->level), "level_en", area_level_en(a->level),
+        "kind", a->kind ? a->kind : "", "parent", a->parent, "version", (json_int_t)a->version);
     if (!o) return NULL;
     if (a->has_pos) {
         json_object_set_new(o, "lat", json_real(a->lat));
@@ -219,7 +218,8 @@ static int check_fields(jc_ctx *c, const char *name, const char *kind, const cha
                        "name is required (at most 64 characters)", "名称为必填项(不超过64个字)");
     if (kind && (jc_blank(kind) || jc_utf8_len(kind) > 16 || jc_has_control(kind)))
         return jc_fail(c, JC_EINVAL, "invalid_field", "kind",
-                       "kind is required (e.g. 街道, 社区, 网格)", "类型为必填项(如 街道、社区、网格)");
+                       "kind is required (e.g. 街道, 社区, 网格)",
+                       "类型为必填项(如 街道、社区、网格)");
     if (geometry) {
         json_error_t e;
         json_t *g = json_loads(geometry, 0, &e);
@@ -231,7 +231,8 @@ static int check_fields(jc_ctx *c, const char *name, const char *kind, const cha
                            "geometry 须为JSON对象或数组(不超过64KiB)");
     }
     if ((lat && (*lat < -90 || *lat > 90)) || (lng && (*lng < -180 || *lng > 180)))
-        return jc_fail(c, JC_EINVAL, "invalid_field", lat && (*lat < -90 || *lat > 90) ? "lat" : "lng",
+        return jc_fail(c, JC_EINVAL, "invalid_field",
+                       lat && (*lat < -90 || *lat > 90) ? "lat" : "lng",
                        "lat must be within -90..90 and lng within -180..180",
                        "纬度须在-90到90之间,经度须在-180到180之间");
     return JC_OK;
@@ -267,21 +268,22 @@ int area_create(jc_ctx *c, const area_rec *in)
 {
     int level = area_code_level(in->code);
     if (!level)
-        return jc_fail(c, JC_EINVAL, "invalid_field", "code",
-                       "code is not an area code: 6 digits (GB/T 2260), 12 digits (township: "
-                       "9 + 000, village), or 15 digits (grid)",
-                       "code 不是有效区划代码:6位(GB/T 2260)、12位(乡镇为9位+000,村/社区)或15位(网格)");
+        return jc_fail(
+            c, JC_EINVAL, "invalid_field", "code",
+            "code is not an area code: 6 digits (GB/T 2260), 12 digits (township: "
+            "9 + 000, village), or 15 digits (grid)",
+            "code 不是有效区划代码:6位(GB/T 2260)、12位(乡镇为9位+000,村/社区)或15位(网格)");
     int rc = check_fields(c, in->name ? in->name : "", in->kind ? in->kind : "", in->geometry,
                           in->has_pos ? &in->lat : NULL, in->has_pos ? &in->lng : NULL);
     if (rc) return rc;
     char parent[16] = "";
     bool has_parent = area_code_parent(in->code, parent);
     if (in->parent[0] && (!has_parent || strcmp(in->parent, parent) != 0))
-        return jc_fail(c, JC_EUNPROC, "code_not_under_parent", "parent",
-                       arena_printf(c->a, "code %s does not extend the code of parent %s",
-                                    in->code, in->parent),
-                       arena_printf(c->a, "区划代码 %s 不是上级 %s 的下级代码", in->code,
-                                    in->parent));
+        return jc_fail(
+            c, JC_EUNPROC, "code_not_under_parent", "parent",
+            arena_printf(c->a, "code %s does not extend the code of parent %s", in->code,
+                         in->parent),
+            arena_printf(c->a, "区划代码 %s 不是上级 %s 的下级代码", in->code, in->parent));
     area_rec p;
     bool parent_exists = has_parent && area_get(c, parent, &p) == JC_OK;
     c->err = (jc_err){0};
@@ -414,7 +416,8 @@ const char *area_path(jc_ctx *c, const char *code)
     return out;
 }
 
-static const char SQL_IS_ROOT[] = "SELECT count(*) FROM areas WHERE code = ? AND parent_code IS NULL";
+static const char SQL_IS_ROOT[] =
+    "SELECT count(*) FROM areas WHERE code = ? AND parent_code IS NULL";
 
 bool area_user_is_root(jc_ctx *c)
 {

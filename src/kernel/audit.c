@@ -75,8 +75,9 @@ static const char *canon(jc_ctx *c, json_t *v)
 int audit_append(jc_ctx *c, const char *action, const char *entity, const char *entity_id,
                  const char *area_code, json_t *before, json_t *after, const char *reason)
 {
-    if (!store_in_tx(c->db)) return jc_fail(c, JC_EINTERNAL, "internal_error", NULL,
-                                            "audit outside a transaction", "审计记录未在事务中");
+    if (!store_in_tx(c->db))
+        return jc_fail(c, JC_EINTERNAL, "internal_error", NULL, "audit outside a transaction",
+                       "审计记录未在事务中");
     store_stmt *st;
     int rc = store_prepare(c->db, SQL_HEAD_BUMP, &st);
     if (rc) return jc_fail_db(c, rc);
@@ -198,8 +199,8 @@ int audit_verify(store *db, int64_t *checked, int64_t *bad_seq, const char **why
     rc = store_prepare(db, SQL_HEAD, &st);
     if (rc) return rc;
     rc = store_one(st);
-    if (rc == JC_OK && (store_col_int(st, 0) != expect - 1 ||
-                        strcmp(store_col_text(st, 1), prev) != 0)) {
+    if (rc == JC_OK &&
+        (store_col_int(st, 0) != expect - 1 || strcmp(store_col_text(st, 1), prev) != 0)) {
         *bad_seq = expect;
         *why = "the chain head does not match the last record: records were removed at the end";
         rc = JC_ECONFLICT;
@@ -222,8 +223,8 @@ static const char SQL_LIST[] =
 
 /* Personal data inside before/after snapshots is masked for everyone but administrators, by key:
  * any member whose name contains one of these words. */
-static const char *const pii_words[] = {"citizen_id", "id_number", "phone", "mobile", "email",
-                                        "reporter", "contact"};
+static const char *const pii_words[] = {"citizen_id", "id_number", "phone",  "mobile",
+                                        "email",      "reporter",  "contact"};
 
 static void mask_personal(json_t *v)
 {
@@ -256,8 +257,8 @@ static void mask_personal(json_t *v)
     }
 }
 
-int audit_list(jc_ctx *c, const char *entity, const char *entity_id, int64_t before_seq,
-               int limit, json_t **out)
+int audit_list(jc_ctx *c, const char *entity, const char *entity_id, int64_t before_seq, int limit,
+               json_t **out)
 {
     store_stmt *st;
     int rc = store_prepare(c->db, SQL_LIST, &st);
@@ -274,12 +275,13 @@ int audit_list(jc_ctx *c, const char *entity, const char *entity_id, int64_t bef
     while ((rc = store_step(st)) == STORE_ROW) {
         char ts[32];
         jc_time_local(store_col_int(st, 1), ts);
-        json_t *e = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s}", "seq",
-                              (json_int_t)store_col_int(st, 0), "at", ts, "user",
-                              store_col_text(st, 3), "action", store_col_text(st, 4), "entity",
-                              store_col_text(st, 5), "entity_id", store_col_text(st, 6));
+        json_t *e =
+            json_pack("{s:I, s:s, s:s, s:s, s:s, s:s}", "seq", (json_int_t)store_col_int(st, 0),
+                      "at", ts, "user", store_col_text(st, 3), "action", store_col_text(st, 4),
+                      "entity", store_col_text(st, 5), "entity_id", store_col_text(st, 6));
         if (!e) continue;
-        if (!store_col_null(st, 2)) json_object_set_new(e, "user_id", json_integer(store_col_int(st, 2)));
+        if (!store_col_null(st, 2))
+            json_object_set_new(e, "user_id", json_integer(store_col_int(st, 2)));
         const char *area = store_col_text(st, 7);
         json_object_set_new(e, "area", area ? json_string(area) : json_null());
         for (int k = 0; k < 2; k++) {

@@ -21,7 +21,7 @@ int audit_verify(store *db, int64_t *checked, int64_t *bad_seq, const char **why
 
 /* A list of entries as JSON (arena-owned): filters may be NULL / 0. Entries without an area
  * are shown only to administrators. */
-int audit_list(jc_ctx *c, const char *entity, const char *entity_id, int64_t before_seq,
-               int limit, json_t **out);
+int audit_list(jc_ctx *c, const char *entity, const char *entity_id, int64_t before_seq, int limit,
+               json_t **out);
 
 #endif

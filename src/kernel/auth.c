@@ -105,8 +105,8 @@ static int check_user_input(jc_ctx *c, const user_input *in, bool creating)
         return jc_fail(c, JC_EINVAL, "invalid_field", "password",
                        "password must be 8–128 characters", "密码长度须为8–128个字符");
     if ((creating || in->has_roles) && (in->roles == 0 || in->roles >= (1u << ROLE__MAX)))
-        return jc_fail(c, JC_EINVAL, "invalid_field", "roles", "at least one known role is required",
-                       "至少需要一个有效角色");
+        return jc_fail(c, JC_EINVAL, "invalid_field", "roles",
+                       "at least one known role is required", "至少需要一个有效角色");
     if (creating || in->has_areas) {
         if (in->nareas < 1)
             return jc_fail(c, JC_EINVAL, "invalid_field", "areas",
@@ -226,8 +226,8 @@ int user_create(jc_ctx *c, const user_input *in, int64_t *id)
     if (rc) goto dbfail;
     if ((rc = write_roles_areas(c, uid, &x))) goto fail;
     json_t *after = jc_own(c, user_snapshot(c, uid));
-    if ((rc = audit_append_id(c, "create", "user", uid, snapshot_area(c, after), NULL, after,
-                              NULL)))
+    if ((rc =
+             audit_append_id(c, "create", "user", uid, snapshot_area(c, after), NULL, after, NULL)))
         goto fail;
     if ((rc = store_commit(c->db))) return jc_fail_db(c, rc);
     *id = uid;
@@ -323,8 +323,7 @@ int user_update(jc_ctx *c, int64_t id, int64_t version, const user_input *in)
     }
     json_t *after = jc_own(c, user_snapshot(c, id));
     const char *action = self_pw ? "change_password" : in->password ? "set_password" : "update";
-    if ((rc = audit_append_id(c, action, "user", id, snapshot_area(c, after), before, after,
-                              NULL)))
+    if ((rc = audit_append_id(c, action, "user", id, snapshot_area(c, after), before, after, NULL)))
         goto fail;
     if ((rc = store_commit(c->db))) return jc_fail_db(c, rc);
     session_cache_forget_user(id); /* roles, areas, password or the account itself changed */
@@ -414,11 +413,11 @@ json_t *user_json(const jc_user *u, int64_t version, const char *phone, bool dis
     json_t *roles = json_array(), *areas = json_array();
     for (int r = 0; r < ROLE__MAX; r++)
         if (u->roles & RB(r)) json_array_append_new(roles, json_string(jc_roles[r].code));
-    for (int i = 0; i < u->ngrants; i++) json_array_append_new(areas, json_string(u->grants[i].code));
+    for (int i = 0; i < u->ngrants; i++)
+        json_array_append_new(areas, json_string(u->grants[i].code));
     json_t *o = json_pack("{s:I, s:s, s:s, s:o, s:o, s:b, s:I}", "id", (json_int_t)u->id,
-                          "username", u->username, "display_name", u->display_name, "roles",
-                          roles, "areas", areas, "disabled", disabled, "version",
-                          (json_int_t)version);
+                          "username", u->username, "display_name", u->display_name, "roles", roles,
+                          "areas", areas, "disabled", disabled, "version", (json_int_t)version);
     if (!o) return NULL;
     if (phone && *phone) {
         char m[32];
@@ -550,11 +549,11 @@ static int check_locked(jc_ctx *c, const char *kuser, const char *kip)
     if (rc) return jc_fail_db(c, rc);
     if (locked <= c->now) return JC_OK;
     jc_fail_extra(c, "retry_after", json_integer(locked - c->now));
-    return jc_fail(c, JC_ERATE, "too_many_attempts", NULL,
-                   arena_printf(c->a, "too many failed attempts; try again in %lld seconds",
-                                (long long)(locked - c->now)),
-                   arena_printf(c->a, "密码错误次数过多,请 %lld 秒后再试",
-                                (long long)(locked - c->now)));
+    return jc_fail(
+        c, JC_ERATE, "too_many_attempts", NULL,
+        arena_printf(c->a, "too many failed attempts; try again in %lld seconds",
+                     (long long)(locked - c->now)),
+        arena_printf(c->a, "密码错误次数过多,请 %lld 秒后再试", (long long)(locked - c->now)));
 }
 
 /* A hash of a fixed password: unknown users cost as much time as known ones. */
@@ -603,8 +602,8 @@ int auth_login(jc_ctx *c, const char *username, const char *password, char token
         if (ok && disabled)
             return jc_fail(c, JC_EAUTH, "account_disabled", NULL, "this account is disabled",
                            "该账号已停用");
-        return jc_fail(c, JC_EAUTH, "bad_credentials", "password",
-                       "wrong username or password", "用户名或密码错误");
+        return jc_fail(c, JC_EAUTH, "bad_credentials", "password", "wrong username or password",
+                       "用户名或密码错误");
     }
 
     if ((rc = user_load(c, uid, user))) return rc;
@@ -627,8 +626,8 @@ int auth_login(jc_ctx *c, const char *username, const char *password, char token
         const jc_user *saved = c->user;
         c->user = user;
         json_t *after = jc_own(c, json_pack("{s:s}", "ip", c->ip ? c->ip : ""));
-        rc = audit_append_id(c, "login", "user", uid,
-                             user->ngrants ? user->grants[0].code : NULL, NULL, after, NULL);
+        rc = audit_append_id(c, "login", "user", uid, user->ngrants ? user->grants[0].code : NULL,
+                             NULL, after, NULL);
         c->user = saved;
         if (rc) {
             store_rollback(c->db);
@@ -664,8 +663,9 @@ int auth_session(jc_ctx *c, const char *token, jc_user *user)
         return jc_fail(c, JC_EAUTH, "session_expired", NULL,
                        "not logged in, or the session has expired", "未登录或登录已过期");
     rc = user_load(c, uid, user);
-    if (rc == JC_ENOTFOUND) return jc_fail(c, JC_EAUTH, "session_expired", NULL,
-                                           "the session's user no longer exists", "用户不存在");
+    if (rc == JC_ENOTFOUND)
+        return jc_fail(c, JC_EAUTH, "session_expired", NULL, "the session's user no longer exists",
+                       "用户不存在");
     if (!rc) session_cache_put(th, user, exp, c->now);
     return rc;
 }
@@ -681,9 +681,9 @@ int auth_logout(jc_ctx *c, const char *token)
     if ((rc = store_prepare(c->db, SQL_SESSION_DEL, &st))) goto dbfail;
     store_bind_text(st, 1, th);
     if ((rc = store_run(st))) goto dbfail;
-    if (c->user &&
-        (rc = audit_append_id(c, "logout", "user", c->user->id,
-                              c->user->ngrants ? c->user->grants[0].code : NULL, NULL, NULL, NULL))) {
+    if (c->user && (rc = audit_append_id(c, "logout", "user", c->user->id,
+                                         c->user->ngrants ? c->user->grants[0].code : NULL, NULL,
+                                         NULL, NULL))) {
         store_rollback(c->db);
         return rc;
     }
@@ -754,9 +754,8 @@ int auth_token_create(jc_ctx *c, int64_t user_id, const char *name, int days,
     json_t *after = jc_own(c, json_pack("{s:I, s:s, s:i}", "user_id", (json_int_t)user_id, "name",
                                         name, "days", days));
     jc_user owner;
-    const char *area = user_load(c, user_id, &owner) == JC_OK && owner.ngrants
-                           ? owner.grants[0].code
-                           : NULL;
+    const char *area =
+        user_load(c, user_id, &owner) == JC_OK && owner.ngrants ? owner.grants[0].code : NULL;
     if ((rc = audit_append_id(c, "create", "api_token", tid, area, NULL, after, NULL))) {
         store_rollback(c->db);
         return rc;

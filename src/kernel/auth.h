@@ -6,7 +6,7 @@
 
 #include "ctx.h"
 
-#define AUTH_TOKEN_LEN    64   /* buffer size for a session or API token */
+#define AUTH_TOKEN_LEN    64 /* buffer size for a session or API token */
 #define AUTH_PW_MIN       8
 #define AUTH_PW_MAX       128
 #define AUTH_SESSION_SECS (12 * 3600)

@@ -59,8 +59,8 @@ bool config_list_has(jc_ctx *c, const char *key, const char *s)
 {
     json_t *v = config_get(c, key), *e;
     size_t i;
-    json_array_foreach(v, i, e) if (json_is_string(e) && strcmp(json_string_value(e), s) == 0)
-        return true;
+    json_array_foreach(v, i, e) if (json_is_string(e) &&
+                                    strcmp(json_string_value(e), s) == 0) return true;
     return false;
 }
 
@@ -107,8 +107,9 @@ int config_set(jc_ctx *c, const char *key, json_t *value, int64_t version)
                        "only administrators of the whole jurisdiction change configuration",
                        "只有全辖区管理员可以修改配置");
     const config_def *d = config_find(key);
-    if (!d) return jc_fail(c, JC_ENOTFOUND, "not_found", "key", "no such configuration key",
-                           "没有此配置项");
+    if (!d)
+        return jc_fail(c, JC_ENOTFOUND, "not_found", "key", "no such configuration key",
+                       "没有此配置项");
     int rc = d->check ? d->check(c, value) : JC_OK;
     if (rc) return rc;
     json_t *def = jc_own(c, json_loads(d->default_json, JSON_DECODE_ANY, NULL));
@@ -166,12 +167,10 @@ int config_list(jc_ctx *c, json_t **out)
     for (size_t i = 0; i < ndefs; i++) {
         int64_t version;
         json_t *v = load(c, defs[i], &version);
-        json_array_append_new(arr, json_pack("{s:s, s:O?, s:s, s:s, s:I, s:o?}", "key",
-                                             defs[i]->key, "value", v, "zh", defs[i]->zh, "en",
-                                             defs[i]->en, "version", (json_int_t)version,
-                                             "default",
-                                             json_loads(defs[i]->default_json, JSON_DECODE_ANY,
-                                                        NULL)));
+        json_array_append_new(
+            arr, json_pack("{s:s, s:O?, s:s, s:s, s:I, s:o?}", "key", defs[i]->key, "value", v,
+                           "zh", defs[i]->zh, "en", defs[i]->en, "version", (json_int_t)version,
+                           "default", json_loads(defs[i]->default_json, JSON_DECODE_ANY, NULL)));
     }
     *out = arr;
     return JC_OK;

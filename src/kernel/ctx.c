@@ -20,8 +20,7 @@ jc_role jc_role_from_code(const char *code)
     return ROLE__MAX;
 }
 
-int jc_fail(jc_ctx *c, int rc, const char *code, const char *field, const char *en,
-            const char *zh)
+int jc_fail(jc_ctx *c, int rc, const char *code, const char *field, const char *en, const char *zh)
 {
     c->err.code = code;
     c->err.field = field;

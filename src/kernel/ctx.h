@@ -72,8 +72,7 @@ typedef struct jc_ctx {
 
 /* Records the failure and returns rc, so callers write `return jc_fail(c, JC_EINVAL, …);`.
  * Strings must outlive the request (static or arena). */
-int jc_fail(jc_ctx *c, int rc, const char *code, const char *field, const char *en,
-            const char *zh);
+int jc_fail(jc_ctx *c, int rc, const char *code, const char *field, const char *en, const char *zh);
 /* Like jc_fail() for a storage error: logs the database message, tells the client little. */
 int jc_fail_db(jc_ctx *c, int rc);
 /* Attaches extra members to the error object (steals the reference). */

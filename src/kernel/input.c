@@ -96,8 +96,7 @@ static int parse_one(jc_ctx *c, const field_spec *f, json_t *v, field_val *o)
             case CID_DATE:
                 return bad(c, f, "contains an impossible birth date", "中的出生日期无效");
             case CID_CHECKSUM:
-                return bad(c, f, "check digit does not match (GB 11643)",
-                           "校验码不正确(GB 11643)");
+                return bad(c, f, "check digit does not match (GB 11643)", "校验码不正确(GB 11643)");
             }
             if (s[17] == 'x') {
                 char *u = arena_strdup(c->a, s);
@@ -118,28 +117,30 @@ static int parse_one(jc_ctx *c, const field_spec *f, json_t *v, field_val *o)
     case FT_INT:
     case FT_MONEY:
         if (!json_is_integer(v))
-            return bad(c, f, f->type == FT_MONEY ? "must be an integer amount in fen" : "must be an integer",
+            return bad(c, f,
+                       f->type == FT_MONEY ? "must be an integer amount in fen"
+                                           : "must be an integer",
                        f->type == FT_MONEY ? "须为整数金额(单位:分)" : "须为整数");
         o->i = json_integer_value(v);
         if (f->type == FT_MONEY && o->i < f->min)
             return bad(c, f, arena_printf(c->a, "must be at least %lld fen", (long long)f->min),
                        arena_printf(c->a, "不能少于%lld分", (long long)f->min));
         if (f->type == FT_INT && (f->min || f->max) && (o->i < f->min || o->i > f->max))
-            return bad(c, f,
-                       arena_printf(c->a, "must be between %lld and %lld", (long long)f->min,
-                                    (long long)f->max),
-                       arena_printf(c->a, "须在%lld到%lld之间", (long long)f->min,
-                                    (long long)f->max));
+            return bad(
+                c, f,
+                arena_printf(c->a, "must be between %lld and %lld", (long long)f->min,
+                             (long long)f->max),
+                arena_printf(c->a, "须在%lld到%lld之间", (long long)f->min, (long long)f->max));
         return JC_OK;
     case FT_NUMBER:
         if (!json_is_number(v)) return bad(c, f, "must be a number", "须为数字");
         o->d = json_number_value(v);
         if ((f->min || f->max) && (o->d < (double)f->min || o->d > (double)f->max))
-            return bad(c, f,
-                       arena_printf(c->a, "must be between %lld and %lld", (long long)f->min,
-                                    (long long)f->max),
-                       arena_printf(c->a, "须在%lld到%lld之间", (long long)f->min,
-                                    (long long)f->max));
+            return bad(
+                c, f,
+                arena_printf(c->a, "must be between %lld and %lld", (long long)f->min,
+                             (long long)f->max),
+                arena_printf(c->a, "须在%lld到%lld之间", (long long)f->min, (long long)f->max));
         return JC_OK;
     case FT_BOOL:
         if (!json_is_boolean(v)) return bad(c, f, "must be true or false", "须为是或否");

@@ -39,10 +39,10 @@ typedef struct field_spec {
 } field_spec;
 
 typedef struct field_val {
-    bool present; /* the member was in the body */
-    bool null;    /* … and was null */
-    bool warn;    /* accepted with a warning (credit code checksum) */
-    const char *s;  /* text value (arena or the JSON's own storage) */
+    bool present;  /* the member was in the body */
+    bool null;     /* … and was null */
+    bool warn;     /* accepted with a warning (credit code checksum) */
+    const char *s; /* text value (arena or the JSON's own storage) */
     int64_t i;
     double d;
     json_t *j;

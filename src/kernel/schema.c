@@ -64,11 +64,10 @@ static const char M1_COMMON[] =
     " version BIGINT NOT NULL DEFAULT 1, updated_at BIGINT NOT NULL);";
 
 /* The audit log is append-only below the API too: the database refuses UPDATE and DELETE. */
-static const char M2_SQLITE[] =
-    "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
-    " BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;"
-    "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
-    " BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;";
+static const char M2_SQLITE[] = "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
+                                " BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;"
+                                "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
+                                " BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;";
 static const char M2_PG[] =
     "CREATE FUNCTION audit_append_only() RETURNS trigger LANGUAGE plpgsql AS"
     " $$ BEGIN RAISE EXCEPTION 'audit log is append-only'; END $$;"

@@ -4,8 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#define SLOTS       1024
-#define MAX_GRANTS  8 /* users with more grants are not cached: rare, and looked up each time */
+#define SLOTS      1024
+#define MAX_GRANTS 8 /* users with more grants are not cached: rare, and looked up each time */
 
 struct slot {
     char hash[65]; /* "" when empty */
@@ -79,7 +79,8 @@ bool session_cache_get(jc_ctx *c, const char *hash, jc_user *out)
     out->display_name = arena_strdup(c->a, copy.display_name);
     out->roles = copy.roles;
     out->ngrants = copy.ngrants;
-    out->grants = arena_alloc(c->a, sizeof *out->grants * (size_t)(copy.ngrants ? copy.ngrants : 1));
+    out->grants =
+        arena_alloc(c->a, sizeof *out->grants * (size_t)(copy.ngrants ? copy.ngrants : 1));
     if (!out->username || !out->display_name || !out->grants) return false;
     memcpy(out->grants, copy.grants, sizeof *out->grants * (size_t)copy.ngrants);
     return true;

@@ -32,8 +32,8 @@ typedef enum credit_code_status {
 
 typedef struct credit_code_info {
     const char *registrar_zh, *registrar_en; /* position 1: 机构编制, 民政, 市场监管, 其他 … */
-    const char *class_zh, *class_en;         /* position 2 within the registrar, may be "" */
-    char area[7];                            /* positions 3–8 */
+    const char *class_zh, *class_en; /* position 2 within the registrar, may be "" */
+    char area[7];                    /* positions 3–8 */
 } credit_code_info;
 
 /* GB 32100-2015. info may be NULL. */

@@ -53,8 +53,8 @@ json_t *wf_allowed(jc_ctx *c, const wf_def *d, const char *from, bool is_assigne
         const wf_state *to = wf_state_find(d, t->to);
         json_array_append_new(
             arr, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:b}", "action", t->action,
-                           "to", t->to, "to_zh", to ? to->zh : "", "to_en", to ? to->en : "",
-                           "zh", t->zh, "en", t->en, "needs_note", (t->flags & WF_NEEDS_NOTE) != 0,
+                           "to", t->to, "to_zh", to ? to->zh : "", "to_en", to ? to->en : "", "zh",
+                           t->zh, "en", t->en, "needs_note", (t->flags & WF_NEEDS_NOTE) != 0,
                            "needs_reason", (t->flags & WF_NEEDS_REASON) != 0, "needs_score",
                            (t->flags & WF_NEEDS_SCORE) != 0));
     }
@@ -81,10 +81,10 @@ int wf_check(jc_ctx *c, const wf_def *d, const char *from, const char *action, b
     if (!found) {
         jc_fail_extra(c, "allowed", json_incref(wf_allowed(c, d, from, is_assignee)));
         jc_fail_extra(c, "state", json_string(from));
-        return jc_fail(c, JC_ECONFLICT, "invalid_transition", "action",
-                       arena_printf(c->a, "'%s' is not possible in state %s", action,
-                                    s ? s->en : from),
-                       arena_printf(c->a, "当前状态「%s」下不能执行此操作", s ? s->zh : from));
+        return jc_fail(
+            c, JC_ECONFLICT, "invalid_transition", "action",
+            arena_printf(c->a, "'%s' is not possible in state %s", action, s ? s->en : from),
+            arena_printf(c->a, "当前状态「%s」下不能执行此操作", s ? s->zh : from));
     }
     if (!may_take(c->user, found, is_assignee)) {
         jc_fail_extra(c, "allowed", json_incref(wf_allowed(c, d, from, is_assignee)));
@@ -108,13 +108,13 @@ json_t *wf_describe(jc_ctx *c, const wf_def *d)
         json_t *roles = json_array();
         for (int r = 0; r < ROLE__MAX; r++)
             if (t->roles & RB(r)) json_array_append_new(roles, json_string(jc_roles[r].code));
-        json_array_append_new(
-            trans, json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:b, s:b, s:b, s:b}", "action",
-                             t->action, "from", t->from, "to", t->to, "zh", t->zh, "en", t->en,
-                             "roles", roles, "assignee", (t->flags & WF_ASSIGNEE) != 0,
-                             "needs_note", (t->flags & WF_NEEDS_NOTE) != 0, "needs_reason",
-                             (t->flags & WF_NEEDS_REASON) != 0, "needs_score",
-                             (t->flags & WF_NEEDS_SCORE) != 0));
+        json_array_append_new(trans, json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:b, s:b, s:b, s:b}",
+                                               "action", t->action, "from", t->from, "to", t->to,
+                                               "zh", t->zh, "en", t->en, "roles", roles, "assignee",
+                                               (t->flags & WF_ASSIGNEE) != 0, "needs_note",
+                                               (t->flags & WF_NEEDS_NOTE) != 0, "needs_reason",
+                                               (t->flags & WF_NEEDS_REASON) != 0, "needs_score",
+                                               (t->flags & WF_NEEDS_SCORE) != 0));
     }
     return jc_own(c, json_pack("{s:s, s:s, s:o, s:o}", "name", d->name, "initial", d->initial,
                                "states", states, "transitions", trans));

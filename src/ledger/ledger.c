@@ -7,9 +7,12 @@
 #define LEADERS (RB(ROLE_ADMIN) | RB(ROLE_LEADER))
 
 static const wf_state ledger_states[] = {
-    {"assigned", "定责", "assigned", false},   {"discussing", "研讨", "in discussion", false},
-    {"checking", "问效", "checking effect", false}, {"evaluating", "考评", "evaluation", false},
-    {"closed", "办结", "closed", true},        {"cancelled", "已撤销", "cancelled", true},
+    {"assigned", "定责", "assigned", false},
+    {"discussing", "研讨", "in discussion", false},
+    {"checking", "问效", "checking effect", false},
+    {"evaluating", "考评", "evaluation", false},
+    {"closed", "办结", "closed", true},
+    {"cancelled", "已撤销", "cancelled", true},
 };
 
 /* Leaders assign, check and evaluate; the person responsible (the assignee) does the work. */
@@ -20,16 +23,19 @@ static const wf_transition ledger_transitions[] = {
     {"verify", "checking", "evaluating", LEADERS, 0, "问效通过", "Effect confirmed"},
     {"return", "checking", "discussing", LEADERS, WF_NEEDS_REASON | WF_REOPEN, "退回重办",
      "Return for rework"},
-    {"evaluate", "evaluating", "closed", LEADERS, WF_NEEDS_SCORE, "考评办结",
-     "Evaluate and close"},
+    {"evaluate", "evaluating", "closed", LEADERS, WF_NEEDS_SCORE, "考评办结", "Evaluate and close"},
     {"reopen", "evaluating", "discussing", LEADERS, WF_NEEDS_REASON | WF_REOPEN, "重新打开",
      "Reopen"},
     {"cancel", "assigned", "cancelled", LEADERS, WF_NEEDS_REASON, "撤销", "Cancel"},
 };
 
 const wf_def ledger_wf = {
-    "ledger_task", ledger_states, JC_NELEM(ledger_states), ledger_transitions,
-    JC_NELEM(ledger_transitions), "assigned",
+    "ledger_task",
+    ledger_states,
+    JC_NELEM(ledger_states),
+    ledger_transitions,
+    JC_NELEM(ledger_transitions),
+    "assigned",
 };
 
 static const char DEFAULT_CATEGORIES[] =
@@ -109,14 +115,13 @@ void ledger_task_write(jw *w, jc_ctx *c, const ledger_task *t, bool with_actions
 
 json_t *ledger_duty_json(jc_ctx *c, const ledger_duty *d)
 {
-    json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:I}", "id",
-                          (json_int_t)d->id, "area", d->area_code, "area_name",
-                          d->area_name ? d->area_name : "", "title", d->title, "description",
-                          d->description ? d->description : "", "category", d->category,
-                          "frequency", d->frequency, "responsible_unit",
-                          d->responsible_unit ? d->responsible_unit : "", "responsible_person",
-                          d->responsible_person ? d->responsible_person : "", "start_date",
-                          d->start_date, "active", d->active, "version", (json_int_t)d->version);
+    json_t *o = json_pack(
+        "{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:I}", "id", (json_int_t)d->id,
+        "area", d->area_code, "area_name", d->area_name ? d->area_name : "", "title", d->title,
+        "description", d->description ? d->description : "", "category", d->category, "frequency",
+        d->frequency, "responsible_unit", d->responsible_unit ? d->responsible_unit : "",
+        "responsible_person", d->responsible_person ? d->responsible_person : "", "start_date",
+        d->start_date, "active", d->active, "version", (json_int_t)d->version);
     if (!o) return NULL;
     json_object_set_new(o, "assignee",
                         d->assignee_id ? json_pack("{s:I, s:s}", "id", (json_int_t)d->assignee_id,
@@ -128,11 +133,11 @@ json_t *ledger_duty_json(jc_ctx *c, const ledger_duty *d)
 /* Snapshot of what a person would want to see changed in the history. */
 static json_t *task_audit(jc_ctx *c, const ledger_task *t)
 {
-    json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "area", t->area_code, "title",
-                          t->title, "category", t->category, "deadline", t->deadline, "state",
-                          t->state, "responsible_unit",
-                          t->responsible_unit ? t->responsible_unit : "", "responsible_person",
-                          t->responsible_person ? t->responsible_person : "");
+    json_t *o =
+        json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "area", t->area_code, "title", t->title,
+                  "category", t->category, "deadline", t->deadline, "state", t->state,
+                  "responsible_unit", t->responsible_unit ? t->responsible_unit : "",
+                  "responsible_person", t->responsible_person ? t->responsible_person : "");
     if (!o) return NULL;
     if (t->description && *t->description)
         json_object_set_new(o, "description", json_string(t->description));
@@ -191,11 +196,13 @@ int ledger_task_read(jc_ctx *c, int64_t id, ledger_task *t)
 int ledger_task_create(jc_ctx *c, ledger_task *t, int64_t *id)
 {
     if (!jc_user_has(c->user, LEADERS))
-        return jc_fail(c, JC_EPERM, "forbidden", NULL, "only leaders and administrators assign tasks",
+        return jc_fail(c, JC_EPERM, "forbidden", NULL,
+                       "only leaders and administrators assign tasks",
                        "只有书记/主任或管理员可以定责");
     int rc = check_area(c, t->area_code);
     if (!rc) rc = check_category(c, t->category);
-    if (!rc && t->assignee_id) rc = check_assignee(c, t->assignee_id, t->area_code, &t->assignee_name);
+    if (!rc && t->assignee_id)
+        rc = check_assignee(c, t->assignee_id, t->area_code, &t->assignee_name);
     if (rc) return rc;
     t->state = ledger_wf.initial;
     if ((rc = store_begin(c->db))) return jc_fail_db(c, rc);
@@ -206,8 +213,8 @@ int ledger_task_create(jc_ctx *c, ledger_task *t, int64_t *id)
         goto fail;
     }
     t->id = *id;
-    if ((rc = audit_append_id(c, "create", "ledger_task", *id, t->area_code, NULL,
-                              task_audit(c, t), NULL)))
+    if ((rc = audit_append_id(c, "create", "ledger_task", *id, t->area_code, NULL, task_audit(c, t),
+                              NULL)))
         goto fail;
     if ((rc = store_commit(c->db))) return jc_fail_db(c, rc);
     return JC_OK;
@@ -301,11 +308,11 @@ int ledger_task_transition(jc_ctx *c, int64_t id, int64_t version, const char *a
     }
     t.closed_at = wf_is_terminal(&ledger_wf, t.state) ? c->now : 0;
     if ((rc = db_ledger_task_update(c, &t, version))) goto fail;
-    const char *why = in->reason && *in->reason ? in->reason
+    const char *why = in->reason && *in->reason     ? in->reason
                       : in->comment && *in->comment ? in->comment
                                                     : in->note;
-    if ((rc = audit_append_id(c, action, "ledger_task", id, t.area_code, before,
-                              task_audit(c, &t), why)))
+    if ((rc = audit_append_id(c, action, "ledger_task", id, t.area_code, before, task_audit(c, &t),
+                              why)))
         goto fail;
     if ((rc = store_commit(c->db))) return jc_fail_db(c, rc);
     return JC_OK;
@@ -318,12 +325,12 @@ fail:
 
 static json_t *duty_audit(jc_ctx *c, const ledger_duty *d)
 {
-    return jc_own(c, json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:s}", "area", d->area_code,
-                               "title", d->title, "category", d->category, "frequency",
-                               d->frequency, "start_date", d->start_date, "active", d->active,
-                               "responsible_unit", d->responsible_unit ? d->responsible_unit : "",
-                               "responsible_person",
-                               d->responsible_person ? d->responsible_person : ""));
+    return jc_own(c,
+                  json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:s}", "area", d->area_code,
+                            "title", d->title, "category", d->category, "frequency", d->frequency,
+                            "start_date", d->start_date, "active", d->active, "responsible_unit",
+                            d->responsible_unit ? d->responsible_unit : "", "responsible_person",
+                            d->responsible_person ? d->responsible_person : ""));
 }
 
 int ledger_duty_create(jc_ctx *c, ledger_duty *d, int64_t *id)
@@ -333,7 +340,8 @@ int ledger_duty_create(jc_ctx *c, ledger_duty *d, int64_t *id)
                        "只有书记/主任或管理员可以设置常态化工作");
     int rc = check_area(c, d->area_code);
     if (!rc) rc = check_category(c, d->category);
-    if (!rc && d->assignee_id) rc = check_assignee(c, d->assignee_id, d->area_code, &d->assignee_name);
+    if (!rc && d->assignee_id)
+        rc = check_assignee(c, d->assignee_id, d->area_code, &d->assignee_name);
     if (rc) return rc;
     char today_s[11];
     int64_t today, start;
@@ -352,8 +360,8 @@ int ledger_duty_create(jc_ctx *c, ledger_duty *d, int64_t *id)
     d->active = true;
     if ((rc = store_begin(c->db))) return jc_fail_db(c, rc);
     if ((rc = db_ledger_duty_insert(c, d, id))) goto fail;
-    if ((rc = audit_append_id(c, "create", "ledger_duty", *id, d->area_code, NULL,
-                              duty_audit(c, d), NULL)))
+    if ((rc = audit_append_id(c, "create", "ledger_duty", *id, d->area_code, NULL, duty_audit(c, d),
+                              NULL)))
         goto fail;
     if ((rc = store_commit(c->db))) return jc_fail_db(c, rc);
     int created;
@@ -410,8 +418,7 @@ static const char *freq_zh(const char *f)
 }
 
 /* The period containing `days`, its last day, and the first day of the next period. */
-static bool period_at(const char *freq, int64_t days, char name[16], int64_t *first,
-                      int64_t *last)
+static bool period_at(const char *freq, int64_t days, char name[16], int64_t *first, int64_t *last)
 {
     char f[11], l[11];
     if (!jc_period_of(freq, days, name) || !jc_period_parse(name, f, l)) return false;
@@ -522,7 +529,8 @@ int ledger_compliance(jc_ctx *c, const ledger_filter *f, json_t **out)
             req++;
             if (strcmp(state, "closed") == 0) {
                 char closed_day[11];
-                jc_date_local(json_integer_value(json_object_get(t, "closed_at_epoch")), closed_day);
+                jc_date_local(json_integer_value(json_object_get(t, "closed_at_epoch")),
+                              closed_day);
                 bool in_time = strcmp(closed_day, deadline) <= 0;
                 in_time ? ontime++ : late++;
                 status = in_time ? "done" : "late";
@@ -530,25 +538,24 @@ int ledger_compliance(jc_ctx *c, const ledger_filter *f, json_t **out)
                 open++;
                 status = strcmp(deadline, today_s) < 0 ? "missed" : "open";
             }
-            json_array_append_new(periods, json_pack("{s:O, s:O, s:s, s:O}", "period",
-                                                     json_object_get(t, "period"), "task_id",
-                                                     json_object_get(t, "task_id"), "status",
-                                                     status, "deadline",
-                                                     json_object_get(t, "deadline")));
+            json_array_append_new(
+                periods, json_pack("{s:O, s:O, s:s, s:O}", "period", json_object_get(t, "period"),
+                                   "task_id", json_object_get(t, "task_id"), "status", status,
+                                   "deadline", json_object_get(t, "deadline")));
         }
         sum_req += req;
         sum_ontime += ontime;
         sum_late += late;
         sum_open += open;
         json_array_append_new(
-            rows, json_pack("{s:O, s:O, s:O, s:O, s:I, s:I, s:I, s:I, s:o, s:o}", "duty_id",
-                            json_object_get(d, "id"), "title", json_object_get(d, "title"),
-                            "frequency", json_object_get(d, "frequency"), "area",
-                            json_object_get(d, "area"), "required", (json_int_t)req, "on_time",
-                            (json_int_t)ontime, "late", (json_int_t)late, "open",
-                            (json_int_t)open, "rate",
-                            req ? json_real((double)(ontime * 1000 / req) / 10.0) : json_null(),
-                            "periods", periods));
+            rows,
+            json_pack("{s:O, s:O, s:O, s:O, s:I, s:I, s:I, s:I, s:o, s:o}", "duty_id",
+                      json_object_get(d, "id"), "title", json_object_get(d, "title"), "frequency",
+                      json_object_get(d, "frequency"), "area", json_object_get(d, "area"),
+                      "required", (json_int_t)req, "on_time", (json_int_t)ontime, "late",
+                      (json_int_t)late, "open", (json_int_t)open, "rate",
+                      req ? json_real((double)(ontime * 1000 / req) / 10.0) : json_null(),
+                      "periods", periods));
     }
     *out = jc_own(c, json_pack("{s:s, s:s, s:o, s:I, s:I, s:I, s:I, s:o}", "from", f->from, "to",
                                f->to, "duties", rows, "required", (json_int_t)sum_req, "on_time",

@@ -71,8 +71,7 @@ int db_ledger_duty_list(jc_ctx *c, const ledger_filter *f, json_t *items, int64_
 /* Active duties (all areas) for generation: ids into the array, up to max. */
 int db_ledger_duty_ids(jc_ctx *c, int64_t *ids, int max, int *n);
 /* Tasks of one duty whose deadline lies in [from, to]: period, state, deadline, closed_at. */
-int db_ledger_duty_tasks(jc_ctx *c, int64_t duty_id, const char *from, const char *to,
-                         json_t *out);
+int db_ledger_duty_tasks(jc_ctx *c, int64_t duty_id, const char *from, const char *to, json_t *out);
 int db_ledger_user_name(jc_ctx *c, int64_t id, const char **name, bool *can_see_area,
                         const char *area);
 

@@ -4,7 +4,6 @@
 
 #include <string.h>
 
-
 static int read_filter(jc_req *r, ledger_filter *f)
 {
     memset(f, 0, sizeof *f);
@@ -21,7 +20,8 @@ static int read_filter(jc_req *r, ledger_filter *f)
         size_t n = strcspn(p, ",");
         size_t i;
         for (i = 0; i < ledger_wf.nstates; i++)
-            if (strlen(ledger_wf.states[i].code) == n && strncmp(ledger_wf.states[i].code, p, n) == 0)
+            if (strlen(ledger_wf.states[i].code) == n &&
+                strncmp(ledger_wf.states[i].code, p, n) == 0)
                 break;
         if (i == ledger_wf.nstates)
             return jc_fail(&r->c, JC_EINVAL, "invalid_parameter", "state",
@@ -127,7 +127,8 @@ static int reply_task(jc_req *r, int status, int64_t id)
     if (rc) return rc;
     req_etag(r, t.version);
     if (status == 201)
-        req_set_header(r, "Location", arena_printf(r->c.a, "/api/v1/ledger/tasks/%lld", (long long)id));
+        req_set_header(r, "Location",
+                       arena_printf(r->c.a, "/api/v1/ledger/tasks/%lld", (long long)id));
     jw *w = req_writer(r, status);
     if (!w) return JC_ENOMEM;
     ledger_task_write(w, &r->c, &t, true);
@@ -267,7 +268,19 @@ static const field_spec duty_spec[] = {
     {"start_date", FT_DATE, FF_REQUIRED, 0, 0, NULL, "开始日期"},
     {"active", FT_BOOL, 0, 0, 0, NULL, "启用"},
 };
-enum { D_TITLE, D_DESC, D_AREA, D_CAT, D_FREQ, D_UNIT, D_PERSON, D_ASSIGNEE, D_START, D_ACTIVE, D__N };
+enum {
+    D_TITLE,
+    D_DESC,
+    D_AREA,
+    D_CAT,
+    D_FREQ,
+    D_UNIT,
+    D_PERSON,
+    D_ASSIGNEE,
+    D_START,
+    D_ACTIVE,
+    D__N
+};
 
 static int reply_duty(jc_req *r, int status, int64_t id)
 {
@@ -317,8 +330,8 @@ static int h_duties(jc_req *r)
         json_decref(items);
         return rc;
     }
-    return req_json(r, 200, json_incref(req_page_json(r, items, total, f.offset / f.limit + 1,
-                                                      f.limit)));
+    return req_json(r, 200,
+                    json_incref(req_page_json(r, items, total, f.offset / f.limit + 1, f.limit)));
 }
 
 static int h_duty_create(jc_req *r)
@@ -327,8 +340,8 @@ static int h_duty_create(jc_req *r)
     int rc = input_parse(&r->c, r->json, duty_spec, D__N, v, NULL);
     if (rc) return rc;
     if (v[D_ACTIVE].present && !v[D_ACTIVE].i)
-        return jc_fail(&r->c, JC_EINVAL, "invalid_field", "active",
-                       "a new duty starts active", "新建的常态化工作须为启用状态");
+        return jc_fail(&r->c, JC_EINVAL, "invalid_field", "active", "a new duty starts active",
+                       "新建的常态化工作须为启用状态");
     ledger_duty d = {0};
     d.title = v[D_TITLE].s;
     d.description = v[D_DESC].s;
@@ -369,8 +382,10 @@ static int h_duty_update(jc_req *r)
     if ((rc = input_parse(&r->c, r->json, spec, D__N, v, also))) return rc;
     if (v[D_TITLE].present && jc_blank(v[D_TITLE].s))
         return jc_fail(&r->c, JC_EINVAL, "required", "title", "title is required", "名称为必填项");
-    const char *fixed = v[D_AREA].present ? "area" : v[D_FREQ].present ? "frequency"
-                        : v[D_START].present ? "start_date" : NULL;
+    const char *fixed = v[D_AREA].present    ? "area"
+                        : v[D_FREQ].present  ? "frequency"
+                        : v[D_START].present ? "start_date"
+                                             : NULL;
     if (fixed)
         return jc_fail(&r->c, JC_EINVAL, "invalid_field", fixed,
                        "area, frequency and start date of a duty cannot change: end it and "

@@ -54,7 +54,7 @@ const unsigned ledger_nmigrations = JC_NELEM(ledger_migrations);
     " AND (?3 = 1 OR EXISTS (SELECT 1 FROM user_areas g WHERE g.user_id = ?4"                      \
     "  AND t.area_code >= g.prefix AND t.area_code < g.prefix_end))"                               \
     " AND (?5 = 0 OR (?5 & CASE t.state WHEN 'assigned' THEN 1 WHEN 'discussing' THEN 2"           \
-    "  WHEN 'checking' THEN 4 WHEN 'evaluating' THEN 8 WHEN 'closed' THEN 16 ELSE 32 END) <> 0)"    \
+    "  WHEN 'checking' THEN 4 WHEN 'evaluating' THEN 8 WHEN 'closed' THEN 16 ELSE 32 END) <> 0)"   \
     " AND (?6 IS NULL OR t.category = ?6)"                                                         \
     " AND (?7 IS NULL OR t.title LIKE ?7 ESCAPE '\\' OR t.description LIKE ?7 ESCAPE '\\')"        \
     " AND (?8 IS NULL OR t.deadline >= ?8) AND (?9 IS NULL OR t.deadline <= ?9)"                   \
@@ -137,8 +137,7 @@ int db_ledger_task_get(jc_ctx *c, int64_t id, ledger_task *t)
     rc = store_one(st);
     if (rc == JC_OK) task_from_row(c, st, t);
     store_reset(st);
-    if (rc == JC_ENOTFOUND)
-        return jc_fail(c, rc, "not_found", NULL, "no such task", "任务不存在");
+    if (rc == JC_ENOTFOUND) return jc_fail(c, rc, "not_found", NULL, "no such task", "任务不存在");
     return rc ? jc_fail_db(c, rc) : JC_OK;
 }
 
@@ -258,7 +257,7 @@ int db_ledger_task_list(jc_ctx *c, const ledger_filter *f, ledger_task_fn fn, vo
     *total = rc ? 0 : store_col_int(st, 0);
     store_reset(st);
     if (rc) return jc_fail_db(c, rc);
-    const char *sql = f->sort == LEDGER_SORT_DEADLINE_DESC   ? SQL_TASK_LIST_DEADLINE_DESC
+    const char *sql = f->sort == LEDGER_SORT_DEADLINE_DESC  ? SQL_TASK_LIST_DEADLINE_DESC
                       : f->sort == LEDGER_SORT_UPDATED_DESC ? SQL_TASK_LIST_UPDATED_DESC
                                                             : SQL_TASK_LIST;
     if ((rc = store_prepare(c->db, sql, &st))) return jc_fail_db(c, rc);
@@ -465,8 +464,7 @@ int db_ledger_duty_ids(jc_ctx *c, int64_t *ids, int max, int *n)
     return rc == STORE_DONE || rc == STORE_ROW ? JC_OK : jc_fail_db(c, rc);
 }
 
-int db_ledger_duty_tasks(jc_ctx *c, int64_t duty_id, const char *from, const char *to,
-                         json_t *out)
+int db_ledger_duty_tasks(jc_ctx *c, int64_t duty_id, const char *from, const char *to, json_t *out)
 {
     store_stmt *st;
     int rc = store_prepare(c->db, SQL_DUTY_TASKS, &st);
@@ -478,7 +476,8 @@ int db_ledger_duty_tasks(jc_ctx *c, int64_t duty_id, const char *from, const cha
         json_t *o = json_pack("{s:s?, s:s, s:s, s:I}", "period", store_col_text(st, 0), "state",
                               store_col_text(st, 1), "deadline", store_col_text(st, 2), "task_id",
                               (json_int_t)store_col_int(st, 4));
-        if (!store_col_null(st, 3)) json_object_set_new(o, "closed_at_epoch", json_integer(store_col_int(st, 3)));
+        if (!store_col_null(st, 3))
+            json_object_set_new(o, "closed_at_epoch", json_integer(store_col_int(st, 3)));
         json_array_append_new(out, o);
     }
     store_reset(st);

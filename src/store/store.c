@@ -350,10 +350,10 @@ fail:
  * needs no lock at all on the hot path. */
 
 struct store_pool {
-    char *uri;           /* malloc */
-    pthread_key_t key;   /* the calling thread's connection */
-    pthread_mutex_t mu;  /* guards all[] */
-    store **all;         /* malloc: every connection opened, closed by store_pool_free() */
+    char *uri;          /* malloc */
+    pthread_key_t key;  /* the calling thread's connection */
+    pthread_mutex_t mu; /* guards all[] */
+    store **all;        /* malloc: every connection opened, closed by store_pool_free() */
     int nall, cap;
 };
 

@@ -23,8 +23,8 @@ struct store_ops {
     const void *(*col_blob)(store_stmt *st, int col, size_t *n);
     int64_t (*changes)(store_stmt *st);
     void (*reset)(store_stmt *st);
-    bool (*healthy)(store *db);    /* false when the connection needs reopening */
-    int (*reconnect)(store *db);   /* statements are finalized before */
+    bool (*healthy)(store *db);  /* false when the connection needs reopening */
+    int (*reconnect)(store *db); /* statements are finalized before */
     const char *begin_sql;
 };
 

@@ -31,7 +31,7 @@ struct pg_param {
 
 typedef struct pg_stmt {
     struct store_stmt base;
-    char *sql;  /* malloc: with $N placeholders */
+    char *sql; /* malloc: with $N placeholders */
     char name[16];
     bool prepared;
     int nparams;

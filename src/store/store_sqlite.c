@@ -208,10 +208,9 @@ int store_sqlite_open(const char *path, store **out, char **errmsg)
     q->base.ops = &sq_ops;
     q->base.kind = STORE_SQLITE;
     q->path = strdup(path);
-    int rc = sqlite3_open_v2(path, &q->h,
-                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX |
-                                 SQLITE_OPEN_URI,
-                             NULL);
+    int rc = sqlite3_open_v2(
+        path, &q->h,
+        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI, NULL);
     if (rc != SQLITE_OK || !q->path) {
         if (errmsg) *errmsg = strdup(q->h ? sqlite3_errmsg(q->h) : "out of memory");
         sqlite3_close_v2(q->h);
