@@ -249,3 +249,11 @@ if [ -n "$BELOW" ]; then
 else
     echo "both jiceng targets meet the aim of $AIM"
 fi
+
+# Each domain measures its own hot paths in bench/<domain>.sh (same conventions: a baseline run in
+# the same session, ratios printed, nothing asserted).
+for extra in bench/*.sh; do
+    case $extra in bench/run.sh) continue ;; esac
+    echo
+    BUILD=$BUILD JICENG_BIN=$BIN bash "$extra" || echo "bench: $extra failed" >&2
+done
