@@ -8,6 +8,13 @@
 #include "kernel/config.h"
 #include "store/store.h"
 
+/* A command a module adds to the command line: `jiceng import households FILE …`. */
+typedef struct jc_command {
+    const char *name;                  /* one or two words: "import households" */
+    const char *summary;               /* one line for `jiceng --help` */
+    int (*run)(int argc, char **argv); /* the arguments after the name; returns the exit status */
+} jc_command;
+
 typedef struct jc_module {
     const char *name; /* also the name of its migrations and of openapi/<name>.json */
     const store_migration *migrations;
@@ -18,6 +25,8 @@ typedef struct jc_module {
     size_t nconfig;
     int (*demo)(jc_ctx *c); /* fills the demo world (after the kernel's areas and users) */
     int (*tick)(jc_ctx *c); /* periodic, idempotent (several servers may run it at once) */
+    const jc_command *commands;
+    size_t ncommands;
 } jc_module;
 
 extern const jc_module *const jc_modules[];

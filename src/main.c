@@ -1,6 +1,7 @@
 /* main.c — the jiceng command line: serve, init, user, token, verify, backup, routes. */
 #include "admin/demo.h"
 #include "app.h"
+#include "cli.h"
 #include "http/server.h"
 #include "kernel/kernel.h"
 #include "kernel/session_cache.h"
@@ -11,9 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define EXIT_USAGE 2
-
-static const char *prog = "jiceng";
+#define prog cli_prog
 
 static const char USAGE[] =
     "jiceng " JICENG_VERSION " — the working ledger of a sub-district office (基层工作台账)\n"
@@ -31,130 +30,11 @@ static const char USAGE[] =
     "\n"
     "DB is a SQLite file path or a postgresql:// URI. `jiceng COMMAND --help` for details.\n";
 
-/* ---- option parsing: --name value pairs and positionals ---- */
-
-struct opt {
-    const char *name; /* "--db" */
-    bool flag;        /* takes no value */
-    const char *value;
-    bool set;
-};
-
-static int usage_error(const char *cmd, const char *fmt, const char *arg)
-{
-    fprintf(stderr, "%s %s: ", prog, cmd);
-    fprintf(stderr, fmt, arg);
-    fprintf(stderr, " (see %s %s --help)\n", prog, cmd);
-    return EXIT_USAGE;
-}
-
-/* Fills opts; positionals go to pos (up to npos). Returns 0, EXIT_USAGE, or -1 for --help. */
-static int parse_opts(const char *cmd, int argc, char **argv, struct opt *opts, size_t nopts,
-                      const char **pos, int npos, int *got)
-{
-    *got = 0;
-    for (int i = 0; i < argc; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) return -1;
-        if (strncmp(a, "--", 2) == 0) {
-            const char *eq = strchr(a, '=');
-            size_t n = eq ? (size_t)(eq - a) : strlen(a);
-            struct opt *o = NULL;
-            for (size_t k = 0; k < nopts; k++)
-                if (strlen(opts[k].name) == n && strncmp(opts[k].name, a, n) == 0) o = &opts[k];
-            if (!o) return usage_error(cmd, "unknown option '%s'", a);
-            if (o->flag) {
-                if (eq) return usage_error(cmd, "option '%s' takes no value", a);
-                o->set = true;
-                continue;
-            }
-            if (eq)
-                o->value = eq + 1;
-            else if (i + 1 < argc)
-                o->value = argv[++i];
-            else
-                return usage_error(cmd, "option '%s' needs a value", a);
-            o->set = true;
-            continue;
-        }
-        if (*got >= npos) return usage_error(cmd, "unexpected argument '%s'", a);
-        pos[(*got)++] = a;
-    }
-    return 0;
-}
-
-static struct opt *find(struct opt *opts, size_t n, const char *name)
-{
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(opts[i].name, name) == 0) return &opts[i];
-    return NULL;
-}
-
-#define OPT(name) find(opts, JC_NELEM(opts), name)
-
-/* ---- context for command-line work ---- */
-
-static jc_user system_user = {
-    .id = 0, .username = "system", .display_name = "命令行", .roles = ROLES_ANY, .system = true};
-
-struct cli {
-    store *db;
-    arena *a;
-    jc_ctx c;
-};
-
-static int cli_open(struct cli *k, const char *uri, bool migrate)
-{
-    memset(k, 0, sizeof *k);
-    char *err = NULL;
-    int rc = store_open(uri, &k->db, &err);
-    if (rc) {
-        fprintf(stderr, "%s: cannot open database %s: %s\n", prog, uri,
-                err ? err : jc_strerror(rc));
-        free(err);
-        return 1;
-    }
-    if (migrate && (rc = app_migrate(k->db, &err))) {
-        fprintf(stderr, "%s: migration failed: %s\n", prog, err ? err : jc_strerror(rc));
-        free(err);
-        store_close(k->db);
-        return 1;
-    }
-    app_register_config();
-    k->a = arena_new(0);
-    k->c.a = k->a;
-    k->c.db = k->db;
-    k->c.user = &system_user;
-    k->c.ip = "";
-    k->c.now = jc_now();
-    return 0;
-}
-
-static void cli_close(struct cli *k)
-{
-    arena_free(k->a);
-    store_close(k->db);
-}
-
-static int cli_fail(struct cli *k, const char *what, int rc)
-{
-    fprintf(stderr, "%s: %s: %s%s%s\n", prog, what, k->c.err.en ? k->c.err.en : jc_strerror(rc),
-            k->c.err.field ? " — field " : "", k->c.err.field ? k->c.err.field : "");
-    return 1;
-}
-
 static void random_password(char out[24])
 {
     static const char alphabet[] = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     for (int i = 0; i < 16; i++) out[i] = alphabet[randombytes_uniform(sizeof alphabet - 1)];
     out[16] = '\0';
-}
-
-static bool require_db(const char *cmd, struct opt *db)
-{
-    if (db->set && *db->value) return true;
-    usage_error(cmd, "%s", "--db DB is required");
-    return false;
 }
 
 /* ---- init ---- */
@@ -263,7 +143,7 @@ static void tick(void *arg)
 {
     struct ticker *t = arg;
     arena *a = arena_new(0);
-    jc_ctx c = {.a = a, .db = t->db, .user = &system_user, .ip = "", .now = jc_now()};
+    jc_ctx c = {.a = a, .db = t->db, .user = &cli_system_user, .ip = "", .now = jc_now()};
     auth_sweep(&c);
     for (size_t i = 0; i < jc_nmodules; i++)
         if (jc_modules[i]->tick) {
@@ -642,8 +522,18 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     }
     const char *cmd = argv[1];
-    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0)
-        return fputs(USAGE, stdout), 0;
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        fputs(USAGE, stdout);
+        bool any = false;
+        for (size_t i = 0; i < jc_nmodules; i++)
+            for (size_t k = 0; k < jc_modules[i]->ncommands; k++) {
+                if (!any) printf("\ncommands of the domains:\n");
+                any = true;
+                printf("  %-20s %s\n", jc_modules[i]->commands[k].name,
+                       jc_modules[i]->commands[k].summary);
+            }
+        return 0;
+    }
     if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0)
         return printf("jiceng %s\n", JICENG_VERSION), 0;
     if (strcmp(cmd, "init") == 0) return cmd_init(argc - 2, argv + 2);
@@ -653,6 +543,17 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "verify") == 0) return cmd_verify(argc - 2, argv + 2);
     if (strcmp(cmd, "backup") == 0) return cmd_backup(argc - 2, argv + 2);
     if (strcmp(cmd, "routes") == 0) return cmd_routes();
+    /* commands of the modules: two words ("import households") before one */
+    for (int words = 2; words >= 1; words--) {
+        if (argc < 1 + words) continue;
+        char name[128];
+        snprintf(name, sizeof name, "%s%s%s", argv[1], words == 2 ? " " : "",
+                 words == 2 ? argv[2] : "");
+        for (size_t i = 0; i < jc_nmodules; i++)
+            for (size_t k = 0; k < jc_modules[i]->ncommands; k++)
+                if (strcmp(jc_modules[i]->commands[k].name, name) == 0)
+                    return jc_modules[i]->commands[k].run(argc - 1 - words, argv + 1 + words);
+    }
     fprintf(stderr, "%s: unknown command '%s' (see %s --help)\n", prog, cmd, prog);
     return EXIT_USAGE;
 }
