@@ -45,6 +45,10 @@ if [ "$what" = test ]; then
     # browser tests: playwright-core from the npm registry, exactly as locked (no browser download)
     if [ ! -d node_modules/playwright-core ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
         echo "jiceng: npm ci (playwright-core)"
-        npm ci --no-audit --no-fund --loglevel=error
+        # trust the system's certificate store (it may hold a local or proxy CA), not only npm's
+        ca=""
+        [ -f /etc/ssl/certs/ca-certificates.crt ] && ca="--cafile=/etc/ssl/certs/ca-certificates.crt"
+        # shellcheck disable=SC2086
+        npm ci --no-audit --no-fund --loglevel=error $ca
     fi
 fi
