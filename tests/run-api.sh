@@ -6,7 +6,8 @@
 # Builds nothing: uses ${JICENG_BIN:-build/jiceng}. Makes a fresh demo database (SQLite: a temp
 # file; pg: a private PostgreSQL cluster on a free loopback port, or a fresh database on
 # $JICENG_TEST_PG_URI when set), serves it on a free port, runs node --test tests/api/*.test.mjs,
-# then checks durability (kill -9, restart, the acknowledged task is there), a clean SIGTERM
+# then checks durability (kill -9, restart, the acknowledged task is there), two servers on one
+# database sharing sessions and records, a clean SIGTERM
 # shutdown, no sanitizer report in the server log, and `jiceng verify`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -197,6 +198,43 @@ durability() {
 }
 durability || dur_rc=$?
 
+# ---- two servers on one database: sessions and records are shared ----
+# (as behind a load balancer; B keeps sessions in memory for 1 s, so a logout on A reaches it
+# within that time)
+pair_rc=0
+two_servers() {
+    local jar="$TMP/pair-cookies" portb pidb code out id
+    portb=$(free_port)
+    "$BIN" serve --db "$DB" --listen "127.0.0.1:$portb" --threads 2 --session-cache 1 \
+        >>"$TMP/serverB.log" 2>&1 &
+    pidb=$!
+    SERVER_LOGS+=("$TMP/serverB.log")
+    for _ in $(seq 1 150); do
+        curl -fsS -o /dev/null "http://127.0.0.1:$portb/healthz" 2>/dev/null && break
+        sleep 0.1
+    done
+    local B="http://127.0.0.1:$portb"
+    curl -fsS -c "$jar" -H 'Content-Type: application/json' \
+        -d "{\"username\":\"leader\",\"password\":\"$PW\"}" "$BASE_URL/api/v1/session" >/dev/null
+    code=$(curl -sS -b "$jar" -o /dev/null -w '%{http_code}' "$B/api/v1/me")
+    [ "$code" = 200 ] || { echo "FAIL two servers: session of A not accepted by B ($code)" >&2; kill "$pidb"; return 1; }
+    out=$(curl -sS -b "$jar" -o "$TMP/pair.json" -w '%{http_code}' -H 'Content-Type: application/json' \
+        -d '{"title":"两台服务器","area":"410104007000","category":"组织建设","deadline":"2030-02-28"}' \
+        "$B/api/v1/ledger/tasks")
+    id=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1])).id)' "$TMP/pair.json")
+    code=$(curl -sS -b "$jar" -o /dev/null -w '%{http_code}' "$BASE_URL/api/v1/ledger/tasks/$id")
+    [ "$out" = 201 ] && [ "$code" = 200 ] ||
+        { echo "FAIL two servers: created on B ($out), read on A ($code)" >&2; kill "$pidb"; return 1; }
+    curl -sS -b "$jar" -o /dev/null -X DELETE "$BASE_URL/api/v1/session"
+    sleep 1.5
+    code=$(curl -sS -b "$jar" -o /dev/null -w '%{http_code}' "$B/api/v1/me")
+    kill -TERM "$pidb"
+    wait "$pidb" || true
+    [ "$code" = 401 ] || { echo "FAIL two servers: B still accepts a session ended on A ($code)" >&2; return 1; }
+    echo "ok - two servers on one database share sessions and records; a logout on one ends it on both"
+}
+two_servers || pair_rc=$?
+
 # ---- clean shutdown ----
 stop_rc=0
 if [ -n "$SERVER_PID" ]; then
@@ -225,11 +263,11 @@ else
 fi
 
 rc=0
-for x in $test_rc $dur_rc $stop_rc $san_rc $verify_rc; do [ "$x" = 0 ] || rc=1; done
+for x in $test_rc $dur_rc $pair_rc $stop_rc $san_rc $verify_rc; do [ "$x" = 0 ] || rc=1; done
 if [ $rc = 0 ]; then
     echo "== API tests on $backend: PASSED"
 else
-    echo "== API tests on $backend: FAILED (node tests $test_rc, durability $dur_rc," \
+    echo "== API tests on $backend: FAILED (node tests $test_rc, durability $dur_rc, two servers $pair_rc," \
         "shutdown $stop_rc, sanitizer $san_rc, verify $verify_rc)" >&2
 fi
 exit $rc
