@@ -146,14 +146,28 @@ static const char SQL_VERIFY[] =
     " after_json, reason, prev_hash, hash FROM audit ORDER BY seq";
 static const char SQL_HEAD[] = "SELECT seq, hash FROM audit_head WHERE id = 1";
 
+static int verify_chain(store *db, char prev[65], int64_t *checked, int64_t *bad_seq,
+                        const char **why);
+
 int audit_verify(store *db, int64_t *checked, int64_t *bad_seq, const char **why)
 {
     static const char zero[] = "0000000000000000000000000000000000000000000000000000000000000000";
     char prev[65];
     memcpy(prev, zero, sizeof prev);
-    int64_t expect = 1;
     *checked = 0;
     *bad_seq = 0;
+    /* one snapshot for the rows and the head: servers may keep appending meanwhile */
+    int rc = store_begin_snapshot(db);
+    if (rc) return rc;
+    rc = verify_chain(db, prev, checked, bad_seq, why);
+    store_rollback(db);
+    return rc;
+}
+
+static int verify_chain(store *db, char prev[65], int64_t *checked, int64_t *bad_seq,
+                        const char **why)
+{
+    int64_t expect = 1;
     store_stmt *st;
     int rc = store_prepare(db, SQL_VERIFY, &st);
     if (rc) return rc;
@@ -186,7 +200,7 @@ int audit_verify(store *db, int64_t *checked, int64_t *bad_seq, const char **why
                 *bad_seq = r.seq;
                 *why = "content does not match its hash: this record was altered";
             } else {
-                memcpy(prev, h, sizeof prev);
+                memcpy(prev, h, 65);
             }
         }
         if (*bad_seq) break;

@@ -203,6 +203,17 @@ int store_begin(store *db)
     return rc;
 }
 
+int store_begin_snapshot(store *db)
+{
+    if (db->tx_depth > 0) return JC_EINTERNAL; /* a snapshot cannot nest in a write */
+    int rc = db->ops->exec(db, db->ops->snapshot_sql);
+    if (!rc) {
+        db->tx_depth = 1;
+        db->tx_doomed = false;
+    }
+    return rc;
+}
+
 bool store_in_tx(const store *db)
 {
     return db->tx_depth > 0;

@@ -37,6 +37,9 @@ const char *store_errmsg(const store *db);
  * any depth dooms the whole transaction; the outermost commit then rolls back and fails. SQLite
  * begins IMMEDIATE, so writers queue instead of failing half-way. */
 int store_begin(store *db);
+/* A read-only transaction that sees one snapshot across statements (REPEATABLE READ on
+ * PostgreSQL, a deferred transaction on SQLite); end it with store_rollback(). */
+int store_begin_snapshot(store *db);
 int store_commit(store *db);
 void store_rollback(store *db);
 bool store_in_tx(const store *db);

@@ -26,6 +26,7 @@ struct store_ops {
     bool (*healthy)(store *db);  /* false when the connection needs reopening */
     int (*reconnect)(store *db); /* statements are finalized before */
     const char *begin_sql;
+    const char *snapshot_sql;
 };
 
 struct stmt_slot {

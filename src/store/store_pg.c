@@ -373,6 +373,7 @@ static const struct store_ops pg_ops = {
     .healthy = pg_healthy,
     .reconnect = pg_reconnect,
     .begin_sql = "BEGIN",
+    .snapshot_sql = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
 };
 
 int store_pg_open(const char *uri, store **out, char **errmsg)

@@ -190,6 +190,7 @@ static const struct store_ops sq_ops = {
     .healthy = sq_healthy,
     .reconnect = sq_reconnect,
     .begin_sql = "BEGIN IMMEDIATE",
+    .snapshot_sql = "BEGIN DEFERRED",
 };
 
 /* Before the first connection: no global memory statistics, whose mutex every allocation of
