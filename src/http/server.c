@@ -172,9 +172,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         }
         buf_init(&cs->body, cs->limit ? cs->limit : 1);
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
-        if (cl && strtoull(cl, NULL, 10) > cs->limit) {
-            cs->too_big = cs->answered = true;
-            return queue_simple(conn, 413, TOO_BIG);
+        unsigned long long declared = cl ? strtoull(cl, NULL, 10) : 0;
+        if (declared > cs->limit) {
+            cs->too_big = true;
+            /* A body somewhat over the limit is read and dropped, then answered 413: answering
+             * while the client still sends makes the kernel reset the connection, and the
+             * client may lose the answer. One far over (4 times the limit) is refused at once
+             * and the connection closed, reset or not: reading it would cost too much. */
+            if (declared > 4ull * cs->limit) {
+                cs->answered = true;
+                return queue_simple(conn, 413, TOO_BIG);
+            }
         }
         return MHD_YES;
     }
