@@ -185,7 +185,10 @@ static int h_coverage_history(jc_req *r)
                       json_object_get(json_object_get(cov, "orgs"), "established"), "party_members",
                       json_object_get(json_object_get(cov, "members"), "party_members")));
     }
-    return req_json(r, 200, json_pack("{s:s?, s:o}", "area", qparam(r, "area"), "points", points));
+    json_t *out = json_pack("{s:o, s:o}", "area",
+                            qparam(r, "area") ? json_string(qparam(r, "area")) : json_null(),
+                            "points", points);
+    return req_json(r, 200, out);
 }
 
 static int rule_param(jc_req *r, const char **rule)

@@ -205,6 +205,7 @@ int party_coverage_json(jc_ctx *c, const party_filter *f, const char *area, cons
     }
     if (rc) return rc;
     *out = jc_own(c, coverage_json(c, &v, area, as_of ? as_of : today, as_of ? "audit" : "live"));
+    if (*out && !area) json_object_set_new(*out, "area", json_null());
     return *out ? JC_OK : JC_ENOMEM;
 }
 

@@ -449,19 +449,70 @@ int db_party_unit_list(jc_ctx *c, const party_filter *f, party_unit_fn fn, void 
     "(SELECT count(*) FROM party_members m WHERE m.org_id = o.id AND m.status = 'active'"          \
     " AND " cond ")"
 
-#define ORG_COLS                                                                                                    \
-    "SELECT o.id, o.area_code, ar.name, o.name, o.kind, o.setting, o.status, o.established_on,"                     \
-    " o.dissolved_on, o.parent_id, p.name, o.secretary, o.committee, o.village, o.term_start,"                      \
-    " o.term_end, o.joint_override, o.version, o.created_at, o.updated_at,"                                         \
-    " (SELECT count(*) FROM party_org_units l WHERE l.org_id = o.id), " ORG_MEMBERS("m.stage IN "                   \
-                                                                                    "('"                            \
-                                                                                    "probationary"                  \
-                                                                                    "', 'full')") ", " ORG_MEMBERS( \
-        "m.stage = 'full'") ", " ORG_MEMBERS("m.stage = 'probationary'") " FROM party_orgs o "                      \
-                                                                         "LEFT JOIN areas ar ON "                   \
-                                                                         "ar.code = o.area_code"                    \
-                                                                         " LEFT JOIN party_orgs "                   \
-                                                                         "p ON p.id = o.parent_id"
+#define ORG_COLS                                                                                   \
+    "SELECT o.id, o.area_code, ar.name, o.name, o.kind, o.setting, o.status, o.established_on,"    \
+    " o.dissolved_on, o.parent_id, p.name, o.secretary, o.committee, o.village, o.term_start,"     \
+    " o.term_end, o.joint_override, o.version, o.created_at, o.updated_at,"                        \
+    " (SELECT count(*) FROM party_org_units l WHERE l.org_id = o.id), " ORG_MEMBERS(               \
+        "m.stage IN "                                                                              \
+        "('"                                                                                       \
+        "probationary"                                                                             \
+        "', 'full')") ", " ORG_MEMBERS("m.stage = 'full'") ", " ORG_MEMBERS("m.stage = "           \
+                                                                            "'probationary'") " F" \
+                                                                                              "RO" \
+                                                                                              "M " \
+                                                                                              "pa" \
+                                                                                              "rt" \
+                                                                                              "y_" \
+                                                                                              "or" \
+                                                                                              "gs" \
+                                                                                              " o" \
+                                                                                              " "  \
+                                                                                              "LE" \
+                                                                                              "FT" \
+                                                                                              " J" \
+                                                                                              "OI" \
+                                                                                              "N " \
+                                                                                              "ar" \
+                                                                                              "ea" \
+                                                                                              "s " \
+                                                                                              "ar" \
+                                                                                              " O" \
+                                                                                              "N " \
+                                                                                              "ar" \
+                                                                                              ".c" \
+                                                                                              "od" \
+                                                                                              "e " \
+                                                                                              "= " \
+                                                                                              "o." \
+                                                                                              "ar" \
+                                                                                              "ea" \
+                                                                                              "_c" \
+                                                                                              "od" \
+                                                                                              "e"  \
+                                                                                              " L" \
+                                                                                              "EF" \
+                                                                                              "T " \
+                                                                                              "JO" \
+                                                                                              "IN" \
+                                                                                              " p" \
+                                                                                              "ar" \
+                                                                                              "ty" \
+                                                                                              "_o" \
+                                                                                              "rg" \
+                                                                                              "s " \
+                                                                                              "p " \
+                                                                                              "ON" \
+                                                                                              " p" \
+                                                                                              ".i" \
+                                                                                              "d " \
+                                                                                              "= " \
+                                                                                              "o." \
+                                                                                              "pa" \
+                                                                                              "re" \
+                                                                                              "nt" \
+                                                                                              "_i" \
+                                                                                              "d"
 
 /* ?5 status, ?6 kind, ?7 LIKE, ?8 parent, ?9 setting */
 #define ORG_WHERE                                                                                  \
