@@ -542,6 +542,7 @@ int party_org_create(jc_ctx *c, party_org *o, const int64_t *unit_ids, int nunit
     int rc = staff_only(c);
     if (!rc) rc = party_check_area(c, o->area_code, "area");
     if (rc) return rc;
+    o->id = 0; /* a new one: no unit of it is "already covered by itself" */
     if (!o->status) o->status = party_org_wf.initial;
     if (strcmp(o->status, "dissolved") == 0)
         return jc_fail(c, JC_EINVAL, "invalid_field", "status",

@@ -714,6 +714,7 @@ int db_party_org_link(jc_ctx *c, int64_t org_id, int64_t unit_id, const char *si
     store_bind_int(st, 2, org_id);
     store_bind_text(st, 3, since);
     rc = store_run(st);
+    if (rc == JC_ECONFLICT) return rc; /* the caller names the unit taken */
     return rc ? jc_fail_db(c, rc) : JC_OK;
 }
 
