@@ -372,6 +372,8 @@ int db_party_map_areas(jc_ctx *c, const char *lo, const char *hi, json_t *out);
 /* areas by name (imports accept a community's name) */
 int db_party_area_by_name(jc_ctx *c, const char *name, char code[16], int *matches);
 int db_party_user_name(jc_ctx *c, int64_t id, const char **name, unsigned *roles);
+/* enabled party instructors granted an area: [{id, name}] */
+int db_party_instructors(jc_ctx *c, const char *area, json_t *out);
 /* the codes of the areas right below `parent` (bench data) */
 int db_party_child_areas(jc_ctx *c, const char *parent, char (*codes)[16], int max, int *n);
 

@@ -1164,6 +1164,22 @@ static int h_dues_calc(jc_req *r)
 
 /* ---- instructors, demonstration points, visits ---- */
 
+static int h_instructors(jc_req *r)
+{
+    const char *area = req_query(r, "area");
+    if (!area || !area_code_level(area))
+        return jc_fail(&r->c, JC_EINVAL, "invalid_parameter", "area", "area must be an area code",
+                       "参数 area 须为区划代码");
+    int rc = area_check(&r->c, area, "area");
+    if (rc) return rc;
+    json_t *items = json_array();
+    if ((rc = db_party_instructors(&r->c, area, items))) {
+        json_decref(items);
+        return rc;
+    }
+    return req_json(r, 200, json_pack("{s:o}", "items", items));
+}
+
 static int h_stations(jc_req *r)
 {
     party_filter f;
@@ -1593,6 +1609,7 @@ static const jc_route party_routes[] = {
     {"POST", "/api/v1/party/members/{id}/dues", h_member_pay, STAFF, 0, WRITE_LIMIT},
     {"GET", "/api/v1/party/dues", h_dues, PARTY, 0, 0},
     {"GET", "/api/v1/party/dues/calc", h_dues_calc, PARTY, 0, 0},
+    {"GET", "/api/v1/party/instructors", h_instructors, PARTY, 0, 0},
     {"GET", "/api/v1/party/stations", h_stations, PARTY, 0, 0},
     {"POST", "/api/v1/party/stations", h_station_create, STAFF, 0, WRITE_LIMIT},
     {"PATCH", "/api/v1/party/stations/{id}", h_station_update, STAFF, 0, WRITE_LIMIT},

@@ -541,7 +541,8 @@ static const char SQL_ORG_LINK[] =
     "INSERT INTO party_org_units (unit_id, org_id, since) VALUES (?1, ?2, ?3)";
 static const char SQL_ORG_UNLINK[] = "DELETE FROM party_org_units WHERE org_id = ?";
 static const char SQL_ORG_CHILDREN[] =
-    "SELECT id, name, kind, status FROM party_orgs WHERE parent_id = ? ORDER BY id";
+    "SELECT o.id, o.name, o.kind, o.status, " ORG_MEMBERS("m.stage IN ('probationary', 'full')")
+    " FROM party_orgs o WHERE o.parent_id = ? ORDER BY o.id";
 
 static void org_from_row(jc_ctx *c, store_stmt *st, party_org *o)
 {
@@ -735,10 +736,11 @@ int db_party_org_children(jc_ctx *c, int64_t org_id, json_t *out)
     if (rc) return jc_fail_db(c, rc);
     store_bind_int(st, 1, org_id);
     while ((rc = store_step(st)) == STORE_ROW)
-        json_array_append_new(out, json_pack("{s:I, s:s, s:s, s:s}", "id",
+        json_array_append_new(out, json_pack("{s:I, s:s, s:s, s:s, s:I}", "id",
                                              (json_int_t)store_col_int(st, 0), "name",
                                              store_col_text(st, 1), "kind", store_col_text(st, 2),
-                                             "status", store_col_text(st, 3)));
+                                             "status", store_col_text(st, 3), "members",
+                                             (json_int_t)store_col_int(st, 4)));
     store_reset(st);
     return rc == STORE_DONE ? JC_OK : jc_fail_db(c, rc);
 }
@@ -2039,4 +2041,22 @@ int db_party_child_areas(jc_ctx *c, const char *parent, char (*codes)[16], int m
         snprintf(codes[(*n)++], 16, "%s", store_col_text(st, 0));
     store_reset(st);
     return rc == STORE_DONE || rc == STORE_ROW ? JC_OK : jc_fail_db(c, rc);
+}
+
+static const char SQL_INSTRUCTORS[] =
+    "SELECT u.id, u.display_name FROM users u JOIN user_roles r ON r.user_id = u.id"
+    " AND r.role = 'party_instructor' WHERE u.disabled = 0 AND EXISTS (SELECT 1 FROM user_areas g"
+    " WHERE g.user_id = u.id AND ?1 >= g.prefix AND ?1 < g.prefix_end) ORDER BY u.id";
+
+int db_party_instructors(jc_ctx *c, const char *area, json_t *out)
+{
+    store_stmt *st;
+    int rc = store_prepare(c->db, SQL_INSTRUCTORS, &st);
+    if (rc) return jc_fail_db(c, rc);
+    store_bind_text(st, 1, area);
+    while ((rc = store_step(st)) == STORE_ROW)
+        json_array_append_new(out, json_pack("{s:I, s:s}", "id", (json_int_t)store_col_int(st, 0),
+                                             "name", store_col_text(st, 1)));
+    store_reset(st);
+    return rc == STORE_DONE ? JC_OK : jc_fail_db(c, rc);
 }
