@@ -122,11 +122,11 @@ async function renderMap(ctx) {
     if (!a.geometry || a.geometry.type !== 'Polygon') continue;
     map.polygon(a.geometry.coordinates[0].map(([lng, lat]) => [lat, lng]), {class: 'party-area-l' + a.level, title: a.name});
   }
-  for (const a of data.areas) if (a.level === 5 && a.lat !== null) map.text(a.lat, a.lng, a.name, {class: 'party-map-label'});
+  for (const a of data.areas) if (a.level === 5 && a.lat !== null) map.text(a.lat, a.lng, a.name, {class: phone ? 'party-map-label party-map-label-lg' : 'party-map-label'});
   for (const u of data.units) {
     const pt = map.point(u.lat, u.lng, {
       class: ['party-pt', 'party-pt-' + u.coverage, u.demo_point && 'party-pt-demo'].filter(Boolean).join(' '),
-      r: u.demo_point ? 9 : 6,
+      r: (u.demo_point ? 9 : 6) * (phone ? 2 : 1),
       title: `${u.name} · ${t('party.coverage.' + u.coverage)}`,
       onclick: () => replace(info, card(null,
         h('h3', {class: 'party-sub'}, h('a', {href: `#/party/units/${u.id}`}, u.name)),

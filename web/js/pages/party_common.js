@@ -3,7 +3,7 @@
 // SVG charts (drawn with dom.js, never from HTML strings).
 
 import {h, s, replace} from '../dom.js';
-import {t, lang, pick, addMessages} from '../i18n.js';
+import {t, pick, addMessages} from '../i18n.js';
 import {get, qs, ApiError, errorText} from '../api.js';
 import {cached, hasRole} from '../session.js';
 import {fmtNumber, fmtTime, card, loading, empty, notice} from '../ui.js';
@@ -637,12 +637,6 @@ export function meta() {
   return cached('/api/v1/party/meta');
 }
 
-/** Label of a code from a meta table ([{code, zh, en}]). */
-export function enumLabel(list, code) {
-  const e = (list || []).find((x) => x.code === code);
-  return e ? pick(e) : code;
-}
-
 /** Fen as yuan: 1234 → "12.34". */
 export function yuan(fen) {
   if (fen === null || fen === undefined) return '';
@@ -685,20 +679,6 @@ export function statusBadge(obj, key = 'status', states = null) {
 
 export function percent(v) {
   return v === null || v === undefined ? '—' : `${fmtNumber(v, 1)}%`;
-}
-
-/** The areas below the caller's first township (the street and its communities). */
-export function streetAreas(areaList) {
-  const streets = areaList.filter((a) => a.level === 4);
-  return {streets, communities: (code) => areaList.filter((a) => a.parent === code && a.level === 5)};
-}
-
-/** Error text with the rule's source and the earliest date, when the server gives them. */
-export function ruleText(err) {
-  if (!(err instanceof ApiError) || !err.detail || !err.detail.rule) return null;
-  const parts = [t('party.member.rule', {source: err.detail.rule.source})];
-  if (err.detail.earliest) parts.push(t('party.member.refused_earliest', {date: err.detail.earliest}));
-  return parts.join(' ');
 }
 
 /* ---- SVG charts (dom.js s(): no HTML strings) ---- */
@@ -772,16 +752,6 @@ export function lineChart(points, label) {
 /** Chart legend entries [{cls, label}]. */
 export function legend(items) {
   return h('ul', {class: 'party-legend'}, items.map((i) => h('li', null, h('span', {class: 'party-swatch ' + i.cls, 'aria-hidden': 'true'}), i.label)));
-}
-
-export function langIsZh() {
-  return lang() === 'zh';
-}
-
-/** Loads a list page's reference: meta and the area list. */
-export async function loadRef() {
-  const [m, areasData] = await Promise.all([meta(), get('/api/v1/areas?per_page=2000')]);
-  return {meta: m, areas: areasData.items};
 }
 
 /** The record's history from the audit log, newest first. */

@@ -11,7 +11,7 @@ import {
   field, input, select, textarea, formError, submitting, button, linkButton, pageHeader, card, notice, empty,
   table, formDialog, today,
 } from '../ui.js';
-import {PARTY_ROLES, STAFF, isStaff, meta, tabs, yuan, toFen, historyCard, ruleText} from './party_common.js';
+import {PARTY_ROLES, STAFF, isStaff, meta, tabs, yuan, toFen, historyCard} from './party_common.js';
 
 const STAGES = ['applicant', 'activist', 'candidate', 'probationary', 'full'];
 
@@ -45,7 +45,6 @@ async function pipelineDialog(m, action, reload) {
           fulls.filter((f) => f.id !== m.id).map((f) => h('label', {class: 'check'}, h('input', {type: 'checkbox', name: 'intro', value: String(f.id)}), ` ${f.name}`))),
         {group: true, hint: t('party.member.intro_pick')}));
       if (action === 'extend') form.appendChild(field(t('party.member.reason'), textarea('reason', {rows: 2}), {required: true}));
-      form.appendChild(h('p', {class: 'party-rule-box', hidden: true}));
     },
     submit: async (form) => {
       const body = {action, version: m.version, date: form.elements.date.value};
@@ -56,13 +55,9 @@ async function pipelineDialog(m, action, reload) {
       }
       const intro = [...form.querySelectorAll('input[name="intro"]:checked')].map((x) => Number(x.value));
       if (intro.length) body.introducer_ids = intro;
-      const box = form.querySelector('.party-rule-box');
       try {
         await post(`/api/v1/party/members/${m.id}/pipeline`, body);
       } catch (err) {
-        const extra = ruleText(err);
-        box.hidden = !extra;
-        replace(box, extra || '');
         if (err instanceof ApiError && err.code === 'stale_version') {
           reload({kind: 'warning', text: t('party.member.stale')});
           return true;
@@ -209,8 +204,7 @@ async function renderNew(ctx) {
     });
   };
   f.stage.addEventListener('change', showDates);
-  const ruleBox = h('p', {class: 'party-rule-box', hidden: true});
-  const form = h('form', {class: 'form-grid', novalidate: true}, formError(), ruleBox,
+  const form = h('form', {class: 'form-grid', novalidate: true}, formError(),
     field(t('party.member.name'), f.name, {required: true}),
     field(t('party.member.citizen_id'), f.citizen_id, {required: true}),
     field(t('party.member.phone'), f.phone),
@@ -225,7 +219,6 @@ async function renderNew(ctx) {
   showDates();
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
-    ruleBox.hidden = true;
     submitting(form, async () => {
       const at = STAGES.indexOf(f.stage.value);
       const body = {name: f.name.value.trim(), citizen_id: f.citizen_id.value.trim().toUpperCase(), stage: f.stage.value, dues_category: f.dues_category.value};
@@ -241,18 +234,9 @@ async function renderNew(ctx) {
         body.monthly_income_fen = fen;
       }
       if (f.transfer_in_from.value.trim()) body.transfer_in_from = f.transfer_in_from.value.trim();
-      try {
-        const made = await post('/api/v1/party/members', body);
-        flash('success', t('party.member.created'));
-        ctx.go(`/party/members/${made.id}`);
-      } catch (err) {
-        const extra = ruleText(err);
-        if (extra) {
-          ruleBox.hidden = false;
-          replace(ruleBox, extra);
-        }
-        throw err;
-      }
+      const made = await post('/api/v1/party/members', body);
+      flash('success', t('party.member.created'));
+      ctx.go(`/party/members/${made.id}`);
     });
   });
   append(el, [card(null, form)]);

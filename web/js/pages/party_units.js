@@ -83,38 +83,13 @@ function showReport(box, rep, refusedText) {
 }
 
 function importDialog(ctx) {
-  let checked = null;
   const box = h('div', {class: 'party-report-box', 'aria-live': 'polite'});
   const file = h('input', {type: 'file', name: 'file', accept: '.xlsx,.csv,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'});
-  let runBtn;
-  file.addEventListener('change', () => {
-    checked = null;
-    if (runBtn) runBtn.disabled = true;
-    replace(box);
-  });
-  const dlg = formDialog({
-    title: t('party.import.title'),
-    submitLabel: t('party.import.check'),
-    build: (form) => {
-      form.classList.add('party-import-form');
-      append(form, [h('p', {class: 'dialog-text'}, t('party.import.lead')),
-        field(t('party.import.file'), file, {required: true}),
-        h('p', null, h('a', {href: '/api/v1/party/units/import/template', download: ''}, t('party.import.template'))),
-        box]);
-    },
-    submit: async () => {
-      const f = file.files[0];
-      if (!f) throw new ApiError(400, {error: {code: 'required', field: 'file', message: 'choose a file', message_zh: '请选择文件'}});
-      const rep = await uploadFile(f, true);
-      checked = rep.error_count ? null : f;
-      showReport(box, rep);
-      runBtn.disabled = !checked;
-      return false; // the dialog stays open to show the report
-    },
-  });
-  const actions = dlg.querySelector('.dialog-actions');
-  runBtn = button(t('party.import.run'), {kind: 'primary', disabled: true, 'data-test': 'import-run', onclick: async () => {
-    runBtn.disabled = true;
+  file.addEventListener('change', () => replace(box));
+  let dlg = null;
+  /* the import button appears in the report only when every row passed the check */
+  const runButton = (checked) => button(t('party.import.run'), {kind: 'primary', 'data-test': 'import-run', onclick: async (ev) => {
+    ev.currentTarget.disabled = true;
     try {
       const rep = await uploadFile(checked, false);
       dlg.close();
@@ -125,7 +100,25 @@ function importDialog(ctx) {
       else replace(box, notice('error', pick({zh: err.message_zh, en: err.message_en})));
     }
   }});
-  actions.appendChild(runBtn);
+  dlg = formDialog({
+    title: t('party.import.title'),
+    submitLabel: t('party.import.check'),
+    build: (form) => {
+      append(form, [h('p', {class: 'dialog-text'}, t('party.import.lead')),
+        field(t('party.import.file'), file, {required: true}),
+        h('p', null, h('a', {href: '/api/v1/party/units/import/template', download: ''}, t('party.import.template'))),
+        box]);
+    },
+    submit: async () => {
+      const f = file.files[0];
+      if (!f) throw new ApiError(400, {error: {code: 'required', field: 'file', message: 'choose a file', message_zh: '请选择文件'}});
+      const rep = await uploadFile(f, true);
+      showReport(box, rep);
+      if (!rep.error_count) box.appendChild(h('div', {class: 'party-import-go'}, runButton(f)));
+      return false; // the dialog stays open to show the report
+    },
+  });
+  dlg.classList.add('party-dialog-wide');
 }
 
 async function renderList(ctx) {
