@@ -374,6 +374,10 @@ int db_party_area_by_name(jc_ctx *c, const char *name, char code[16], int *match
 int db_party_user_name(jc_ctx *c, int64_t id, const char **name, unsigned *roles);
 /* enabled party instructors granted an area: [{id, name}] */
 int db_party_instructors(jc_ctx *c, const char *area, json_t *out);
+/* a larger page cache for loading bench data (SQLite) */
+int db_party_bulk_tuning(jc_ctx *c);
+/* SELECT count(*) FROM party_members: the bench's baseline */
+int db_party_count_members(jc_ctx *c, int64_t *n);
 /* the codes of the areas right below `parent` (bench data) */
 int db_party_child_areas(jc_ctx *c, const char *parent, char (*codes)[16], int max, int *n);
 
@@ -474,7 +478,8 @@ int party_demo(jc_ctx *c);
 extern const config_def party_config[PARTY_NCONFIG];
 extern const unsigned party_nconfig;
 
-/* `jiceng party fill`: bench data (party_cli.c) */
+/* `jiceng party fill` (bench data) and `jiceng party bench` (timings): party_cli.c */
 int party_cli_fill(int argc, char **argv);
+int party_cli_bench(int argc, char **argv);
 
 #endif

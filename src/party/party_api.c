@@ -1630,8 +1630,10 @@ static const jc_route party_routes[] = {
 };
 
 static const jc_command party_cli[] = {
-    {"party fill", "bench data: many 两新组织 and members (no audit; an empty party registry only)",
+    {"party fill", "bench data: many 两新组织 and members (demo databases only; no audit)",
      party_cli_fill},
+    {"party bench", "time coverage against SELECT count(*) of the members (bench/party.sh)",
+     party_cli_bench},
 };
 
 const jc_module party_module = {

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 static const char FILL_HELP[] =
@@ -121,20 +122,25 @@ static int fill_members(struct fill *f, int64_t n, int64_t nunits)
     jc_ctx *c = &f->k->c;
     int64_t base = jc_days_from_civil(1960, 1, 1);
     for (int64_t i = 0; i < n; i++) {
-        /* unique IDs: a birth day of 14600 and a sequence number of 1000 */
-        int64_t day = base + i % 14600, seq = i / 14600;
+        /* unique IDs in rising order (the unique index grows at its end): 100 people born on
+         * each day from 1960 on; the units likewise in order, ten members or so each */
+        int64_t day = base + i / 100, seq = i % 100;
         int y, m, d;
         jc_civil_from_days(day, &y, &m, &d);
         char first17[18], cid[19], birth[11];
         snprintf(first17, sizeof first17, "410105%04d%02d%02d%03lld", y, m, d, (long long)seq);
         snprintf(cid, sizeof cid, "%s%c", first17, citizen_id_check_char(first17));
         jc_date_format(day, birth);
-        int64_t unit = (i * 7919) % nunits;
+        int64_t unit = (int64_t)((double)i * (double)nunits / (double)n);
         party_member mb = {0};
         mb.area_code = f->areas[unit % f->nareas];
         mb.name = "测试党员";
         mb.citizen_id = cid;
         mb.sex = seq % 2 ? 1 : 2;
+        if (day >= base + 365 * 60) {
+            fprintf(stderr, "%s party fill: at most %lld members\n", cli_prog, (long long)(i));
+            return JC_EINVAL;
+        }
         mb.birth_date = birth;
         mb.unit_id = f->unit_ids[unit];
         mb.org_id = f->org_of[unit];
@@ -174,8 +180,8 @@ int party_cli_fill(int argc, char **argv)
     int64_t nunits = 100000, nmembers = 1000000;
     if (OPT("--units")->set && !parse_count(OPT("--units")->value, 10000000, &nunits))
         return usage_error("party fill", "%s", "--units must be a count up to 10000000");
-    if (OPT("--members")->set && !parse_count(OPT("--members")->value, 14000000, &nmembers))
-        return usage_error("party fill", "%s", "--members must be a count up to 14000000");
+    if (OPT("--members")->set && !parse_count(OPT("--members")->value, 2000000, &nmembers))
+        return usage_error("party fill", "%s", "--members must be a count up to 2000000");
     if (nunits == 0 && nmembers > 0)
         return usage_error("party fill", "%s", "members need units (--units > 0)");
     const char *area = OPT("--area")->set ? OPT("--area")->value : "410105008000";
@@ -209,6 +215,7 @@ int party_cli_fill(int argc, char **argv)
         fprintf(stderr, "%s party fill: out of memory\n", cli_prog);
         return 1;
     }
+    if ((rc = db_party_bulk_tuning(&k.c))) goto fail;
     if ((rc = store_begin(k.db))) goto fail;
     if ((rc = fill_units(&f, nunits))) goto rollback;
     if ((rc = fill_orgs(&f, nunits))) goto rollback;
@@ -228,4 +235,83 @@ fail:
     rc = cli_fail(&k, "party fill", rc);
     cli_close(&k);
     return rc;
+}
+
+static const char BENCH_HELP[] =
+    "usage: jiceng party bench --db DB [--area CODE] [--rounds N] [--as-of DATE]\n"
+    "Times the coverage of an area (default 410105008000) and, as the baseline, a plain\n"
+    "SELECT count(*) FROM party_members on the same connection, N rounds each (default 5), and\n"
+    "prints the medians in milliseconds: `coverage_ms X`, `count_ms Y` (and `asof_ms Z` with\n"
+    "--as-of, the coverage rebuilt from the audit log).\n";
+
+static double ms_since(const struct timespec *t0)
+{
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+static int dbl_cmp(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+int party_cli_bench(int argc, char **argv)
+{
+    struct opt opts[] = {
+        {"--db", 0, 0, 0}, {"--area", 0, 0, 0}, {"--rounds", 0, 0, 0}, {"--as-of", 0, 0, 0}};
+    int got, rc = parse_opts("party bench", argc, argv, opts, JC_NELEM(opts), NULL, 0, &got);
+    if (rc < 0) {
+        fputs(BENCH_HELP, stdout);
+        return 0;
+    }
+    if (rc) return rc;
+    if (!require_db("party bench", OPT("--db"))) return EXIT_USAGE;
+    int64_t rounds = 5;
+    if (OPT("--rounds")->set && (!parse_count(OPT("--rounds")->value, 1000, &rounds) || !rounds))
+        return usage_error("party bench", "%s", "--rounds must be 1–1000");
+    const char *area = OPT("--area")->set ? OPT("--area")->value : "410105008000";
+    const char *as_of = OPT("--as-of")->set ? OPT("--as-of")->value : NULL;
+    if (!area_code_level(area))
+        return usage_error("party bench", "%s", "--area must be an area code");
+    if (as_of && !jc_date_valid(as_of))
+        return usage_error("party bench", "%s", "--as-of must be a date YYYY-MM-DD");
+    struct cli k;
+    if (cli_open(&k, OPT("--db")->value, true)) return 1;
+    party_filter f = {.covered = true};
+    area_code_prefix(area, f.lo);
+    snprintf(f.hi, sizeof f.hi, "%s:", f.lo);
+    double cov[1000], cnt[1000], asof[1000];
+    int64_t members = 0;
+    json_t *out;
+    for (int64_t i = 0; i < rounds && !rc; i++) {
+        struct timespec t0;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        rc = party_coverage_json(&k.c, &f, area, NULL, &out);
+        cov[i] = ms_since(&t0);
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        if (!rc) rc = db_party_count_members(&k.c, &members);
+        cnt[i] = ms_since(&t0);
+        if (as_of && !rc) {
+            clock_gettime(CLOCK_MONOTONIC, &t0);
+            rc = party_coverage_json(&k.c, &f, area, as_of, &out);
+            asof[i] = ms_since(&t0);
+        }
+    }
+    if (rc) {
+        rc = cli_fail(&k, "party bench", rc);
+        cli_close(&k);
+        return rc;
+    }
+    qsort(cov, (size_t)rounds, sizeof *cov, dbl_cmp);
+    qsort(cnt, (size_t)rounds, sizeof *cnt, dbl_cmp);
+    printf("members %lld\ncoverage_ms %.3f\ncount_ms %.3f\n", (long long)members, cov[rounds / 2],
+           cnt[rounds / 2]);
+    if (as_of) {
+        qsort(asof, (size_t)rounds, sizeof *asof, dbl_cmp);
+        printf("asof_ms %.3f\n", asof[rounds / 2]);
+    }
+    cli_close(&k);
+    return 0;
 }

@@ -540,9 +540,8 @@ static const char SQL_UNIT_ORG[] = "SELECT org_id FROM party_org_units WHERE uni
 static const char SQL_ORG_LINK[] =
     "INSERT INTO party_org_units (unit_id, org_id, since) VALUES (?1, ?2, ?3)";
 static const char SQL_ORG_UNLINK[] = "DELETE FROM party_org_units WHERE org_id = ?";
-static const char SQL_ORG_CHILDREN[] =
-    "SELECT o.id, o.name, o.kind, o.status, " ORG_MEMBERS("m.stage IN ('probationary', 'full')")
-    " FROM party_orgs o WHERE o.parent_id = ? ORDER BY o.id";
+static const char SQL_ORG_CHILDREN[] = "SELECT o.id, o.name, o.kind, o.status, " ORG_MEMBERS(
+    "m.stage IN ('probationary', 'full')") " FROM party_orgs o WHERE o.parent_id = ? ORDER BY o.id";
 
 static void org_from_row(jc_ctx *c, store_stmt *st, party_org *o)
 {
@@ -736,11 +735,10 @@ int db_party_org_children(jc_ctx *c, int64_t org_id, json_t *out)
     if (rc) return jc_fail_db(c, rc);
     store_bind_int(st, 1, org_id);
     while ((rc = store_step(st)) == STORE_ROW)
-        json_array_append_new(out, json_pack("{s:I, s:s, s:s, s:s, s:I}", "id",
-                                             (json_int_t)store_col_int(st, 0), "name",
-                                             store_col_text(st, 1), "kind", store_col_text(st, 2),
-                                             "status", store_col_text(st, 3), "members",
-                                             (json_int_t)store_col_int(st, 4)));
+        json_array_append_new(
+            out, json_pack("{s:I, s:s, s:s, s:s, s:I}", "id", (json_int_t)store_col_int(st, 0),
+                           "name", store_col_text(st, 1), "kind", store_col_text(st, 2), "status",
+                           store_col_text(st, 3), "members", (json_int_t)store_col_int(st, 4)));
     store_reset(st);
     return rc == STORE_DONE ? JC_OK : jc_fail_db(c, rc);
 }
@@ -1847,21 +1845,23 @@ int db_party_meeting_list(jc_ctx *c, const party_filter *f, json_t *items, int64
 
 /* ---- coverage ---- */
 
-/* ?5 formal members for an own branch */
+/* ?5 formal members for an own branch. One pass over the units of the range; the members of
+ * each unit are counted through the covering index party_members_unit (a seek per unit), which
+ * keeps the query proportional to the units asked about, not to all the members. */
 static const char SQL_COV_UNITS[] =
-    "SELECT u.status, count(*),"
-    " SUM(CASE WHEN o.setting = 'single' THEN 1 ELSE 0 END),"
-    " SUM(CASE WHEN o.setting = 'joint' THEN 1 ELSE 0 END),"
-    " SUM(CASE WHEN COALESCE(mm.formal, 0) >= ?5 AND (o.setting IS NULL OR o.setting <> 'single')"
-    "  THEN 1 ELSE 0 END),"
-    " SUM(CASE WHEN mm.unit_id IS NULL THEN 1 ELSE 0 END)"
+    "SELECT count(*),"
+    " SUM(CASE WHEN u.status = 'operating' THEN 1 ELSE 0 END),"
+    " SUM(CASE WHEN u.status = 'operating' AND o.setting = 'single' THEN 1 ELSE 0 END),"
+    " SUM(CASE WHEN u.status = 'operating' AND o.setting = 'joint' THEN 1 ELSE 0 END),"
+    " SUM(CASE WHEN u.status = 'operating' AND (o.setting IS NULL OR o.setting <> 'single')"
+    "  AND (SELECT count(*) FROM party_members m WHERE m.unit_id = u.id AND m.status = 'active'"
+    "  AND m.stage = 'full') >= ?5 THEN 1 ELSE 0 END),"
+    " SUM(CASE WHEN u.status = 'operating' AND NOT EXISTS (SELECT 1 FROM party_members m"
+    "  WHERE m.unit_id = u.id AND m.status = 'active' AND m.stage IN ('probationary', 'full'))"
+    "  THEN 1 ELSE 0 END)"
     " FROM party_units u LEFT JOIN party_org_units l ON l.unit_id = u.id"
     " LEFT JOIN party_orgs o ON o.id = l.org_id AND o.status = 'established'"
-    " LEFT JOIN (SELECT m.unit_id, SUM(CASE WHEN m.stage = 'full' THEN 1 ELSE 0 END) AS formal"
-    "  FROM party_members m WHERE m.status = 'active' AND m.stage IN ('probationary', 'full')"
-    "  AND m.unit_id IS NOT NULL AND" GRANTED("m") " GROUP BY m.unit_id) mm"
-                                                   "  ON mm.unit_id = u.id"
-                                                   " WHERE" GRANTED("u") " GROUP BY u.status";
+    " WHERE" GRANTED("u");
 /* ?5 .. ?6 this year */
 static const char SQL_COV_ORGS[] =
     "SELECT o.status, count(*),"
@@ -1880,21 +1880,18 @@ int db_party_coverage(jc_ctx *c, const party_filter *f, int64_t min_formal, cons
     if (rc) return jc_fail_db(c, rc);
     bind_scope(c, st, f);
     store_bind_int(st, 5, min_formal);
-    while ((rc = store_step(st)) == STORE_ROW) {
-        int64_t n = store_col_int(st, 1);
-        out->units_total += n;
-        if (strcmp(store_col_text(st, 0), "operating") != 0) {
-            out->closed += n;
-            continue;
-        }
-        out->operating = n;
+    rc = store_one(st);
+    if (rc == JC_OK) { /* SUM of no rows is NULL: store_col_int reads it as 0 */
+        out->units_total = store_col_int(st, 0);
+        out->operating = store_col_int(st, 1);
+        out->closed = out->units_total - out->operating;
         out->own = store_col_int(st, 2);
         out->joint = store_col_int(st, 3);
         out->needs_branch = store_col_int(st, 4);
         out->no_members = store_col_int(st, 5);
     }
     store_reset(st);
-    if (rc != STORE_DONE) return jc_fail_db(c, rc);
+    if (rc) return jc_fail_db(c, rc);
     if ((rc = store_prepare(c->db, SQL_COV_ORGS, &st))) return jc_fail_db(c, rc);
     bind_scope(c, st, f);
     store_bind_text(st, 5, year_from);
@@ -2059,4 +2056,28 @@ int db_party_instructors(jc_ctx *c, const char *area, json_t *out)
                                              "name", store_col_text(st, 1)));
     store_reset(st);
     return rc == STORE_DONE ? JC_OK : jc_fail_db(c, rc);
+}
+
+static const char SQL_COUNT_MEMBERS[] = "SELECT count(*) FROM party_members";
+
+int db_party_count_members(jc_ctx *c, int64_t *n)
+{
+    store_stmt *st;
+    int rc = store_prepare(c->db, SQL_COUNT_MEMBERS, &st);
+    if (rc) return jc_fail_db(c, rc);
+    rc = store_one(st);
+    *n = rc ? 0 : store_col_int(st, 0);
+    store_reset(st);
+    return rc ? jc_fail_db(c, rc) : JC_OK;
+}
+
+/* Bulk loading of bench data on SQLite: a page cache large enough for the indexes being filled
+ * (the default 2 MiB makes every index insert a disk read). PostgreSQL needs nothing. */
+static const char SQL_BULK_SQLITE[] = "PRAGMA cache_size = -262144";
+
+int db_party_bulk_tuning(jc_ctx *c)
+{
+    if (store_kind_of(c->db) != STORE_SQLITE) return JC_OK;
+    int rc = store_exec_script(c->db, SQL_BULK_SQLITE);
+    return rc ? jc_fail_db(c, rc) : JC_OK;
 }
