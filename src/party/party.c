@@ -551,7 +551,7 @@ int party_org_create(jc_ctx *c, party_org *o, const int64_t *unit_ids, int nunit
     if (!o->term_start && strcmp(o->status, "established") == 0) o->term_start = o->established_on;
     int64_t *ids = arena_alloc(c->a, sizeof(int64_t) * (size_t)(nunits + 1));
     if (!ids) return JC_ENOMEM;
-    memcpy(ids, unit_ids, sizeof(int64_t) * (size_t)nunits);
+    if (nunits) memcpy(ids, unit_ids, sizeof(int64_t) * (size_t)nunits);
     o->joint_override = override_reason && !jc_blank(override_reason) ? override_reason : NULL;
     if ((rc = store_begin(c->db))) return jc_fail_db(c, rc);
     if ((rc = check_org_fields(c, o)) || (rc = check_units(c, o, ids, nunits, override_reason)))
@@ -641,7 +641,7 @@ int party_org_set_units(jc_ctx *c, int64_t id, int64_t version, const int64_t *u
     json_t *before = org_audit(c, &o, units, n);
     int64_t *ids = arena_alloc(c->a, sizeof(int64_t) * (size_t)(nunits + 1));
     if (!ids) return rollback(c, JC_ENOMEM);
-    memcpy(ids, unit_ids, sizeof(int64_t) * (size_t)nunits);
+    if (nunits) memcpy(ids, unit_ids, sizeof(int64_t) * (size_t)nunits);
     if ((rc = check_units(c, &o, ids, nunits, override_reason))) return rollback(c, rc);
     o.joint_override = override_reason && !jc_blank(override_reason) ? override_reason : NULL;
     char today[11];
@@ -802,12 +802,13 @@ static json_t *member_audit(jc_ctx *c, const party_member *m)
     for (int s = 0; s < STAGE__MAX; s++)
         if (m->dates.on[s])
             json_object_set_new(d, party_stages[s].code, json_string(m->dates.on[s]));
-    json_t *o = json_pack("{s:s, s:s, s:s, s:s?, s:s, s:s, s:o, s:I, s:s, s:I}", "area",
-                          m->area_code, "name", m->name, "citizen_id", m->citizen_id, "phone",
-                          m->phone, "stage", m->stage, "status", m->status, "dates", d,
-                          "extension_months", (json_int_t)m->dates.extension_months,
-                          "dues_category", m->dues_category ? m->dues_category : "regular",
-                          "monthly_income_fen", (json_int_t)m->income_fen);
+    /* the income stays out of the log: the audit shows snapshots to every role of the area,
+     * the API shows the income only to party.personal_data_roles */
+    json_t *o = json_pack("{s:s, s:s, s:s, s:s?, s:s, s:s, s:o, s:I, s:s}", "area", m->area_code,
+                          "name", m->name, "citizen_id", m->citizen_id, "phone", m->phone, "stage",
+                          m->stage, "status", m->status, "dates", d, "extension_months",
+                          (json_int_t)m->dates.extension_months, "dues_category",
+                          m->dues_category ? m->dues_category : "regular");
     if (!o) return NULL;
     if (m->unit_id) json_object_set_new(o, "unit_id", json_integer(m->unit_id));
     if (m->org_id) json_object_set_new(o, "org_id", json_integer(m->org_id));
@@ -1206,9 +1207,9 @@ int party_dues_pay(jc_ctx *c, int64_t member_id, const char *month, const int64_
                                    paid_on, note, id)))
         return rollback(c, rc);
     json_t *after =
-        jc_own(c, json_pack("{s:I, s:s, s:I, s:I, s:I, s:s}", "member_id", (json_int_t)member_id,
-                            "month", month, "base_fen", (json_int_t)m.income_fen, "due_fen",
-                            (json_int_t)due, "paid_fen", (json_int_t)paid, "paid_on", paid_on));
+        jc_own(c, json_pack("{s:I, s:s, s:I, s:I, s:s}", "member_id", (json_int_t)member_id,
+                            "month", month, "due_fen", (json_int_t)due, "paid_fen",
+                            (json_int_t)paid, "paid_on", paid_on));
     if ((rc = audit_append_id(c, "create", "party_dues", *id, m.area_code, NULL, after, note)))
         return rollback(c, rc);
     return commit(c);

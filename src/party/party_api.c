@@ -844,6 +844,11 @@ static int reply_member(jc_req *r, int status, int64_t id)
     json_t *transfers = json_array(), *dues = json_array();
     rc = db_party_transfers(&r->c, id, transfers);
     if (!rc) rc = db_party_dues_list(&r->c, id, dues);
+    if (!party_may_see_personal(&r->c)) {
+        size_t i;
+        json_t *e;
+        json_array_foreach(dues, i, e) json_object_set_new(e, "base_fen", json_null());
+    }
     json_object_set_new(j, "transfers", transfers);
     json_object_set_new(j, "dues", dues);
     json_object_set_new(j, "can_edit", json_boolean(jc_user_has(r->c.user, STAFF)));
@@ -1046,6 +1051,11 @@ static int h_member_dues(jc_req *r)
         json_decref(items);
         return rc;
     }
+    if (!party_may_see_personal(&r->c)) {
+        size_t i;
+        json_t *e;
+        json_array_foreach(items, i, e) json_object_set_new(e, "base_fen", json_null());
+    }
     json_t *mj = party_member_json(&r->c, &m);
     return req_json(r, 200,
                     json_pack("{s:I, s:O, s:O, s:o}", "member_id", (json_int_t)id,
@@ -1123,6 +1133,8 @@ static int h_dues(jc_req *r)
                                      json_integer_value(json_object_get(e, "monthly_income_fen")));
         json_object_set_new(e, "due_fen", json_integer(due));
         if (!see) json_object_set_new(e, "monthly_income_fen", json_null());
+        if (!see && json_is_object(json_object_get(e, "paid")))
+            json_object_set_new(json_object_get(e, "paid"), "base_fen", json_null());
         expected += due;
         json_t *p = json_object_get(e, "paid");
         if (json_is_object(p)) {

@@ -205,4 +205,18 @@ test('dues: the band table with inclusive bounds, fixed 0.2 元, one payment per
     const hist = assertOk(await boss.get(url));
     assert.equal(hist.items.length, 1);
     assert.equal(hist.monthly_dues_fen, 12000);
+    // the income is personal: shown to the secretary, not to an instructor, and never in the log
+    assert.equal(hist.items[0].base_fen, 800000);
+    const ins = await createUser(admin, { roles: ['party_instructor'], areas: [town.street], name: '党费指导员' });
+    const ic = await login(ins.username, PW);
+    const seen = assertOk(await ic.get(url));
+    assert.equal(seen.items[0].base_fen, null);
+    assert.equal(assertOk(await ic.get(`/api/v1/party/members/${m.id}`)).monthly_income_fen, null);
+    const roll2 = assertOk(await ic.get(`/api/v1/party/dues?org=${org.id}&month=${month}`));
+    assert.ok(roll2.items.every((i) => i.monthly_income_fen === null && (!i.paid || i.paid.base_fen === null)));
+    for (const entity of ['party_member', 'party_dues']) {
+        const log = assertOk(await admin.get(`/api/v1/audit?entity=${entity}&limit=500`)).items;
+        assert.ok(log.length > 0);
+        assert.ok(log.every((e) => !JSON.stringify(e.after || {}).includes('income') && !('base_fen' in (e.after || {}))), entity);
+    }
 });
