@@ -122,7 +122,7 @@ static int h_meta(jc_req *r)
         describe_enum(party_stages, STAGE__MAX), "dues_categories",
         describe_enum(party_dues_categories, DUES__MAX), "paths",
         describe_enum(party_paths, PATH__MAX), "lists", describe_enum(party_lists, LIST__MAX),
-        "org_workflow", jc_own(c, json_incref(wf_describe(c, &party_org_wf))), "match_workflow",
+        "org_workflow", json_incref(wf_describe(c, &party_org_wf)), "match_workflow",
         wf_describe(c, &party_match_wf), "org_rules", config_get(c, "party.org_rules"), "rules",
         rules, "personal_data", party_may_see_personal(c), "terms", config_get(c, "party.terms"),
         "pipeline", config_get(c, "party.pipeline"), "dues_bands",

@@ -4,7 +4,7 @@
 
 import {h, s, replace} from '../dom.js';
 import {t, pick, addMessages} from '../i18n.js';
-import {get, qs, ApiError, errorText} from '../api.js';
+import {get, qs, errorText} from '../api.js';
 import {cached, hasRole} from '../session.js';
 import {fmtNumber, fmtTime, card, loading, empty, notice} from '../ui.js';
 

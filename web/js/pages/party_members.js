@@ -4,7 +4,7 @@
 
 import {h, append, replace} from '../dom.js';
 import {t, pick} from '../i18n.js';
-import {get, post, qs, ApiError, errorText} from '../api.js';
+import {get, post, patch, qs, ApiError, errorText} from '../api.js';
 import {registerPage} from '../router.js';
 import {flash} from '../session.js';
 import {
@@ -115,6 +115,33 @@ function duesDialog(m, reload) {
   });
 }
 
+async function editDialog(m, reload) {
+  const mt = await meta();
+  formDialog({
+    title: t('common.edit'),
+    build: (form) => append(form, [
+      field(t('party.member.name'), input('name', {value: m.name, maxlength: 40}), {required: true}),
+      field(t('party.member.phone'), input('phone', {type: 'tel', value: m.phone && !m.phone.includes('*') ? m.phone : ''})),
+      field(t('party.member.dues_category'), select('dues_category', mt.dues_categories.map((c) => ({value: c.code, label: pick(c)})), {value: m.dues_category})),
+      m.monthly_income_fen === null ? null
+        : field(t('party.member.income'), input('monthly_income_fen', {inputmode: 'decimal', value: yuan(m.monthly_income_fen)}))]),
+    submit: async (form) => {
+      const v = (n) => (form.elements[n] ? form.elements[n].value : '');
+      const body = {name: v('name').trim(), dues_category: v('dues_category'), version: m.version};
+      if (v('phone').trim()) body.phone = v('phone').trim();
+      else if (m.phone && !m.phone.includes('*')) body.phone = null;
+      if (form.elements.monthly_income_fen) {
+        const fen = toFen(v('monthly_income_fen'));
+        if (Number.isNaN(fen)) throw new ApiError(400, {error: {code: 'invalid_field', field: 'monthly_income_fen', message: 'an amount in yuan', message_zh: '请填写金额(元)'}});
+        body.monthly_income_fen = fen;
+      }
+      await patch(`/api/v1/party/members/${m.id}`, body);
+      reload({kind: 'success', text: t('common.saved')});
+      return true;
+    },
+  });
+}
+
 async function renderDetail(ctx) {
   const {el, params} = ctx;
   const draw = async (msg) => {
@@ -130,6 +157,7 @@ async function renderDetail(ctx) {
       actions.push(button(t('party.member.extend'), {kind: 'secondary', 'data-action': 'extend', onclick: () => pipelineDialog(m, 'extend', reload)}));
     if (staff && m.stage !== 'applicant') actions.push(button(t('party.member.transfer'), {kind: 'secondary', onclick: () => transferDialog(m, reload)}));
     if (staff && (m.stage === 'probationary' || m.stage === 'full')) actions.push(button(t('party.member.pay'), {kind: 'secondary', onclick: () => duesDialog(m, reload)}));
+    if (staff) actions.push(button(t('common.edit'), {kind: 'secondary', onclick: () => editDialog(m, reload)}));
     const row = (k, v) => [h('dt', null, k), h('dd', null, v === null || v === undefined || v === '' ? h('span', {class: 'muted'}, '—') : v)];
     replace(el,
       tabs('orgs'),

@@ -9,7 +9,7 @@ import {registerPage} from '../router.js';
 import {areas, flash, hasRole} from '../session.js';
 import {
   field, input, textarea, select, areaOptions, formError, submitting, button, linkButton, pageHeader, card,
-  notice, loading, empty, table, pager, formDialog, fmtTime, today,
+  notice, loading, empty, table, pager, formDialog, today,
 } from '../ui.js';
 import {createMap} from '../map.js';
 import {
