@@ -11,6 +11,7 @@ import {notice, roleNames, failed} from './ui.js';
 
 import './pages/login.js';
 import './pages/ledger.js';
+import './pages/party.js';
 import './pages/duties.js';
 import './pages/areas.js';
 import './pages/users.js';
