@@ -973,7 +973,10 @@ int pv_status_change(jc_ctx *c, int64_t id, int64_t version, const char *status,
     }
     if ((rc = db_pv_status_last_date(c, id, &last))) goto fail;
     if ((rc = pv_check_effective(c, date, last))) goto fail;
-    if ((rc = pv_notice_ready(c, id, 0, status, date, &notice_id))) goto fail;
+    /* a change of attribute within a status (一般 → 低保) is no entry or exit: no 公示 */
+    notice_id = 0;
+    if (strcmp(h.status, status) != 0 && (rc = pv_notice_ready(c, id, 0, status, date, &notice_id)))
+        goto fail;
     json_t *before = pv_household_audit(c, &h);
     if ((rc = pv_status_write(c, &h, status, kind, date, reason, 0, notice_id))) goto fail;
     h.status = status;

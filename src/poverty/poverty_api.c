@@ -191,6 +191,8 @@ static int add_person(jc_ctx *c, const pv_person *p, void *arg)
     return JC_OK;
 }
 
+static int household_reply(jc_req *r, int status, int64_t id, bool location);
+
 static int add_yulu(jc_ctx *c, const pv_yulu *y, void *arg)
 {
     struct list_arg *a = arg;
@@ -199,6 +201,11 @@ static int add_yulu(jc_ctx *c, const pv_yulu *y, void *arg)
 }
 
 static int household_detail(jc_req *r, int status, int64_t id)
+{
+    return household_reply(r, status, id, true);
+}
+
+static int household_reply(jc_req *r, int status, int64_t id, bool location)
 {
     jc_ctx *c = &r->c;
     pv_household h;
@@ -225,7 +232,7 @@ static int household_detail(jc_req *r, int status, int64_t id)
     json_object_set(o, "membership_history", membership);
     json_object_set_new(o, "next_statuses", pv_allowed_from(h.status));
     json_object_set_new(o, "can_write", json_boolean(jc_user_has(c->user, PV_WRITERS)));
-    return pva_record(r, status, o, "/api/v1/poverty/households/%lld", id);
+    return pva_record(r, status, o, location ? "/api/v1/poverty/households/%lld" : NULL, id);
 }
 
 static const char *const status_codes[] = {"none",     "poor",      "exited", "stable",
@@ -412,7 +419,7 @@ static int h_household_add_person(jc_req *r)
     if ((rc = pv_household_add_person(&r->c, id, version, &in, v[6].s, &pid))) return rc;
     req_set_header(r, "Location",
                    arena_printf(r->c.a, "/api/v1/poverty/persons/%lld", (long long)pid));
-    return household_detail(r, 201, id);
+    return household_reply(r, 201, id, false);
 }
 
 /* ---- persons ---- */
