@@ -479,6 +479,24 @@ static const char *surname_of(world *w, int64_t household)
     return arena_strndup(w->c->a, h.head_name, 3); /* one CJK character */
 }
 
+/* Picks n candidates whose households differ from each other and from those used so far,
+ * taking every third one so that they spread over the villages. */
+static bool pick(const int64_t *ids, const int64_t *hhs, int count, int n, int64_t *used,
+                 int *nused, int64_t *out_p, int64_t *out_h)
+{
+    int got = 0;
+    for (int pass = 0; pass < 3 && got < n; pass++)
+        for (int i = pass; i < count && got < n; i += 3) {
+            bool taken = false;
+            for (int k = 0; k < *nused; k++) taken |= used[k] == hhs[i];
+            if (taken) continue;
+            out_p[got] = ids[i];
+            out_h[got++] = hhs[i];
+            used[(*nused)++] = hhs[i];
+        }
+    return got == n;
+}
+
 static int campaign_2020(world *w, actors *a, int64_t *review_id)
 {
     jc_ctx *c = w->c;
@@ -526,30 +544,36 @@ static int campaign_2020(world *w, actors *a, int64_t *review_id)
                               &notice)))
         return rc;
 
-    /* 人口自然减少8人: five elderly parents who died, two daughters married out, one son moved */
-    if (w->nelderly < 5 || w->ndaughters < 2 || w->nsons < 1) return JC_EINTERNAL;
-    static const char *const death_days[] = {"2020-01-17", "2020-03-02", "2020-04-25", "2020-06-11",
-                                             "2020-07-08"};
+    /* 人口自然减少8人: five elderly parents who died, two daughters married out, one son moved —
+     * in eight different households, spread over the villages */
+    int64_t used[8];
+    int nused = 0;
+    int64_t pick_p[8], pick_h[8];
+    if (!pick(w->elderly, w->elderly_hh, w->nelderly, 5, used, &nused, pick_p, pick_h) ||
+        !pick(w->daughters, w->daughters_hh, w->ndaughters, 2, used, &nused, pick_p + 5,
+              pick_h + 5) ||
+        !pick(w->sons, w->sons_hh, w->nsons, 1, used, &nused, pick_p + 7, pick_h + 7))
+        return JC_EINTERNAL;
+    static const char *const death_days[] = {"2020-01-17", "2020-03-02", "2020-04-25",
+                                             "2020-06-11", "2020-07-08"};
     for (int i = 0; i < 5; i++) {
-        json_t *p =
-            json_pack("{s:[o]}", "persons", leave(w->elderly[i], "deceased", death_days[i]));
-        if ((rc = finding(c, a, rid, w->elderly_hh[i], "decrease", p, NULL,
+        json_t *p = json_pack("{s:[o]}", "persons", leave(pick_p[i], "deceased", death_days[i]));
+        if ((rc = finding(c, a, rid, pick_h[i], "decrease", p, NULL,
                           "老人已病故,户籍已注销,系统中仍为在册人口。", "死亡证明、户籍注销证明",
                           arena_printf(c->a, "2020-08-%02d", 4 + i), &ids[n++])))
             return rc;
     }
     for (int i = 0; i < 2; i++) {
-        json_t *p =
-            json_pack("{s:[o]}", "persons",
-                      leave(w->daughters[i], "married_out", i ? "2019-10-02" : "2020-01-06"));
-        if ((rc = finding(c, a, rid, w->daughters_hh[i], "decrease", p, NULL,
+        json_t *p = json_pack("{s:[o]}", "persons",
+                              leave(pick_p[5 + i], "married_out", i ? "2019-10-02" : "2020-01-06"));
+        if ((rc = finding(c, a, rid, pick_h[5 + i], "decrease", p, NULL,
                           "女儿已出嫁并迁出户口。", "结婚证、户口迁移证明",
                           arena_printf(c->a, "2020-08-%02d", 10 + i), &ids[n++])))
             return rc;
     }
-    json_t *p = json_pack("{s:[o]}", "persons", leave(w->sons[0], "moved_out", "2020-05-18"));
-    if ((rc = finding(c, a, rid, w->sons_hh[0], "decrease", p, NULL, "儿子在郑州落户,户口已迁出。",
-                      "户口迁移证明", "2020-08-13", &ids[n++])))
+    json_t *p = json_pack("{s:[o]}", "persons", leave(pick_p[7], "moved_out", "2020-05-18"));
+    if ((rc = finding(c, a, rid, pick_h[7], "decrease", p, NULL,
+                      "儿子在郑州落户,户口已迁出。", "户口迁移证明", "2020-08-13", &ids[n++])))
         return rc;
 
     /* 漏登4人: two babies, a daughter-in-law married in and her son */
@@ -660,14 +684,16 @@ static int campaign_now(world *w, actors *a, int64_t real_now)
             return rc;
     }
     /* an elderly member of a registered household died: recorded and submitted */
-    int64_t id, dead = 0;
-    for (int i = 5; i < w->nelderly && !dead; i++)
-        for (int k = 0; k < NREGISTERED && !dead; k++)
-            if (w->elderly_hh[i] == w->reg[k] && k != 3) dead = w->elderly[i];
-    if (!dead) return JC_OK;
+    int64_t id;
+    pv_person pp = {0};
+    for (int i = w->nelderly - 1; i >= 0 && !pp.household_id; i--)
+        for (int k = 0; k < NREGISTERED; k++)
+            if (w->elderly_hh[i] == w->reg[k] && k != 3) {
+                if ((rc = db_pv_person_get(c, w->elderly[i], &pp))) return rc;
+                break; /* alive and still a member, or the next candidate */
+            }
+    if (!pp.household_id) return JC_OK;
     c->now = real_now - 7200;
-    pv_person pp;
-    if ((rc = db_pv_person_get(c, dead, &pp))) return rc;
     char died[11];
     jc_date_format(d - 9, died);
     pv_change_in ci = {
