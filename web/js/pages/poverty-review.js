@@ -208,7 +208,10 @@ export async function findingDialog(ctx, m, opts, after) {
         const made = await post('/api/v1/poverty/changes', body);
         after({kind: 'success', text: t('ch.created')}, made);
       } catch (err) {
-        if (parts.rows && err instanceof ApiError && err.field) parts.rows.mark(err.field.replace(/^payload\./, ''));
+        if (parts.rows && err instanceof ApiError && err.field) {
+          const f = err.field.replace(/^payload\./, '');
+          setTimeout(() => parts.rows.mark(f)); // after the dialog has shown the error
+        }
         throw err;
       }
       return true;

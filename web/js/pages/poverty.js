@@ -256,7 +256,7 @@ async function renderNew(ctx) {
         flash('success', t('pv.created'));
         ctx.go(`/poverty/households/${made.id}`);
       } catch (err) {
-        f.persons.mark(err);
+        setTimeout(() => f.persons.mark(err)); // after the form has shown the error
         throw err;
       }
     });
