@@ -554,8 +554,8 @@ static int campaign_2020(world *w, actors *a, int64_t *review_id)
               pick_h + 5) ||
         !pick(w->sons, w->sons_hh, w->nsons, 1, used, &nused, pick_p + 7, pick_h + 7))
         return JC_EINTERNAL;
-    static const char *const death_days[] = {"2020-01-17", "2020-03-02", "2020-04-25",
-                                             "2020-06-11", "2020-07-08"};
+    static const char *const death_days[] = {"2020-01-17", "2020-03-02", "2020-04-25", "2020-06-11",
+                                             "2020-07-08"};
     for (int i = 0; i < 5; i++) {
         json_t *p = json_pack("{s:[o]}", "persons", leave(pick_p[i], "deceased", death_days[i]));
         if ((rc = finding(c, a, rid, pick_h[i], "decrease", p, NULL,
@@ -566,14 +566,14 @@ static int campaign_2020(world *w, actors *a, int64_t *review_id)
     for (int i = 0; i < 2; i++) {
         json_t *p = json_pack("{s:[o]}", "persons",
                               leave(pick_p[5 + i], "married_out", i ? "2019-10-02" : "2020-01-06"));
-        if ((rc = finding(c, a, rid, pick_h[5 + i], "decrease", p, NULL,
-                          "女儿已出嫁并迁出户口。", "结婚证、户口迁移证明",
-                          arena_printf(c->a, "2020-08-%02d", 10 + i), &ids[n++])))
+        if ((rc = finding(c, a, rid, pick_h[5 + i], "decrease", p, NULL, "女儿已出嫁并迁出户口。",
+                          "结婚证、户口迁移证明", arena_printf(c->a, "2020-08-%02d", 10 + i),
+                          &ids[n++])))
             return rc;
     }
     json_t *p = json_pack("{s:[o]}", "persons", leave(pick_p[7], "moved_out", "2020-05-18"));
-    if ((rc = finding(c, a, rid, pick_h[7], "decrease", p, NULL,
-                      "儿子在郑州落户,户口已迁出。", "户口迁移证明", "2020-08-13", &ids[n++])))
+    if ((rc = finding(c, a, rid, pick_h[7], "decrease", p, NULL, "儿子在郑州落户,户口已迁出。",
+                      "户口迁移证明", "2020-08-13", &ids[n++])))
         return rc;
 
     /* 漏登4人: two babies, a daughter-in-law married in and her son */
