@@ -300,7 +300,7 @@ static int registered_households(world *w)
 {
     jc_ctx *c = w->c;
     for (int i = 0; i < NREGISTERED; i++) {
-        char area[16], no[24];
+        char area[16], no[32];
         village(i, area);
         snprintf(no, sizeof no, "%s%04d", area, 1 + i / NVILLAGES);
         int n = i == 3 ? 4 : i == 7 ? 2 : rint_(&w->r, 1, 6);
@@ -363,7 +363,7 @@ static int key_households(world *w)
     if (!cats || ncat < 1) return JC_EINTERNAL;
     int shapes = ncat < (int)JC_NELEM(key_shape) ? ncat : (int)JC_NELEM(key_shape);
     for (int j = 0; j < NKEY; j++) {
-        char area[16], no[24];
+        char area[16], no[32];
         village(j, area);
         snprintf(no, sizeof no, "%s%04d", area, 100 + j / NVILLAGES);
         int roll = rint_(&w->r, 0, 99), t = 0, acc = 0;
