@@ -266,6 +266,20 @@ static const char *pfx(jc_ctx *c, const char *prefix, const char *name)
 
 int pv_person_check(jc_ctx *c, pv_person_in *in, const char *prefix)
 {
+    return pv_person_check_list(c, in, prefix, config_get(c, "poverty.relations"));
+}
+
+static bool in_list(json_t *list, const char *s)
+{
+    size_t i;
+    json_t *e;
+    json_array_foreach(list, i, e) if (json_is_string(e) && strcmp(json_string_value(e), s) == 0)
+        return true;
+    return false;
+}
+
+int pv_person_check_list(jc_ctx *c, pv_person_in *in, const char *prefix, json_t *relations)
+{
     const char *f = pfx(c, prefix, "name");
     if (jc_blank(in->name))
         return jc_fail(c, JC_EINVAL, "required", f, arena_printf(c->a, "%s is required", f),
@@ -321,8 +335,8 @@ int pv_person_check(jc_ctx *c, pv_person_in *in, const char *prefix)
     in->sex = info.sex;
     in->birth_date = arena_strdup(c->a, info.birth);
     f = pfx(c, prefix, "relation");
-    if (!in->relation || !config_list_has(c, "poverty.relations", in->relation)) {
-        jc_fail_extra(c, "allowed", json_incref(config_get(c, "poverty.relations")));
+    if (!in->relation || !in_list(relations, in->relation)) {
+        jc_fail_extra(c, "allowed", json_incref(relations));
         return jc_fail(c, in->relation ? JC_EINVAL : JC_EINVAL,
                        in->relation ? "invalid_field" : "required", f,
                        arena_printf(c->a, "%s must be one of poverty.relations", f),
@@ -605,11 +619,16 @@ json_t *pv_person_audit(jc_ctx *c, const pv_person *p)
 
 int pv_check_tags(jc_ctx *c, const char **tags, int n)
 {
+    return n ? pv_check_tags_list(c, tags, n, config_get(c, "poverty.key_categories")) : JC_OK;
+}
+
+int pv_check_tags_list(jc_ctx *c, const char **tags, int n, json_t *key_categories)
+{
     for (int i = 0; i < n; i++) {
-        if (!pv_tag_known(c, tags[i])) {
+        if (strcmp(tags[i], PV_TAG_REGISTERED) != 0 && !in_list(key_categories, tags[i])) {
             json_t *allowed = json_array();
             json_array_append_new(allowed, json_string(PV_TAG_REGISTERED));
-            json_array_extend(allowed, config_get(c, "poverty.key_categories"));
+            json_array_extend(allowed, key_categories);
             jc_fail_extra(c, "allowed", allowed);
             return jc_fail(
                 c, JC_EINVAL, "invalid_field", "tags",
@@ -896,7 +915,7 @@ int pv_status_write(jc_ctx *c, const pv_household *h, const char *status, const 
                        .change_id = change_id,
                        .notice_id = notice_id};
     int rc = db_pv_status_append(c, &r, NULL);
-    if (!rc) rc = db_pv_household_set_status(c, h->id, status, kind, date);
+    if (!rc) rc = db_pv_household_set_status(c, h->id, status, kind, date, h->version);
     if (!rc && notice_id) rc = db_pv_notice_set_outcome(c, notice_id, "used", h->id);
     return rc;
 }

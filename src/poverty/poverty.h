@@ -101,7 +101,7 @@ int db_pv_household_by_no(jc_ctx *c, const char *no, int64_t *id, const char **a
 int db_pv_household_insert(jc_ctx *c, const pv_household *h, int64_t *id);
 int db_pv_household_update(jc_ctx *c, const pv_household *h, int64_t version);
 int db_pv_household_set_status(jc_ctx *c, int64_t id, const char *status, const char *kind,
-                               const char *since);
+                               const char *since, int64_t version);
 /* Bumps the version of a household whose members or tags changed (no version check). */
 int db_pv_household_touch(jc_ctx *c, int64_t id);
 typedef int (*pv_household_fn)(jc_ctx *c, const pv_household *h, void *arg);
@@ -211,6 +211,9 @@ int pv_check_area(jc_ctx *c, const char *code, const char *field);
 /* Validates a person: name, citizen ID (GB 11643), sex and birth date against the ID, relation
  * from poverty.relations, phone. field_prefix names the fields in errors ("persons[2]."). */
 int pv_person_check(jc_ctx *c, pv_person_in *in, const char *field_prefix);
+/* The same with the relations (poverty.relations) already read: imports check a million rows. */
+int pv_person_check_list(jc_ctx *c, pv_person_in *in, const char *field_prefix,
+                         json_t *relations);
 /* JC_ECONFLICT "duplicate" naming the existing record of that citizen ID, if there is one that
  * is still in a household or deceased; *existing = its id when it has left every household (it
  * may join another), 0 when there is none. */
@@ -220,6 +223,7 @@ int pv_person_unique(jc_ctx *c, const char *citizen_id, const char *field, int64
 int pv_need_writer(jc_ctx *c);
 int pv_check_stale(jc_ctx *c, int64_t have, int64_t want, const char *en, const char *zh);
 int pv_check_tags(jc_ctx *c, const char **tags, int n);
+int pv_check_tags_list(jc_ctx *c, const char **tags, int n, json_t *key_categories);
 int pv_check_status_kind(jc_ctx *c, const char *status, const char **kind, bool *known);
 int pv_check_effective(jc_ctx *c, const char *date, const char *after);
 json_t *pv_allowed_from(const char *from);

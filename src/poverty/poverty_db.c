@@ -358,12 +358,14 @@ int db_pv_household_update(jc_ctx *c, const pv_household *h, int64_t version)
     return JC_OK;
 }
 
+/* Guarded by the version the caller read in its transaction: two steps at once on PostgreSQL
+ * cannot both pass and leave a history that disagrees with the household. */
 static const char SQL_HH_STATUS[] =
     "UPDATE pv_households SET status = ?1, status_kind = ?2, status_since = ?3, updated_at = ?4,"
-    " version = version + 1 WHERE id = ?5";
+    " version = version + 1 WHERE id = ?5 AND version = ?6";
 
 int db_pv_household_set_status(jc_ctx *c, int64_t id, const char *status, const char *kind,
-                               const char *since)
+                               const char *since, int64_t version)
 {
     store_stmt *st;
     int rc = store_prepare(c->db, SQL_HH_STATUS, &st);
@@ -373,7 +375,11 @@ int db_pv_household_set_status(jc_ctx *c, int64_t id, const char *status, const 
     store_bind_text(st, 3, since);
     store_bind_int(st, 4, c->now);
     store_bind_int(st, 5, id);
-    return run_one(c, st);
+    store_bind_int(st, 6, version);
+    rc = store_run(st);
+    if (rc) return jc_fail_db(c, rc);
+    if (store_changes(st) == 0) return stale(c, "household", "户");
+    return JC_OK;
 }
 
 static const char SQL_HH_TOUCH[] =

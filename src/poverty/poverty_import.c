@@ -1,10 +1,10 @@
 /* poverty_import.c — households and persons from spreadsheets (.xlsx, CSV in UTF-8 or GBK), and
  * any filtered list out to .xlsx; the command-line commands `jiceng import households|persons`.
  *
- * An import reads the table twice. The first pass checks every row (against the file itself and
- * the registry) and collects the problems with their line numbers; the second pass, only when
- * there were none, writes every row in one transaction with one audit record, so a file goes in
- * whole or not at all. Memory stays bounded for a million rows: rows are streamed, per-row text
+ * An import reads the table twice, inside one transaction. The first pass checks every row
+ * (against the file itself and the registry) and collects the problems with their line numbers;
+ * the second pass, only when there were none, writes every row with one audit record, so a file
+ * goes in whole or not at all. Memory stays bounded for a million rows: rows are streamed, per-row text
  * lives in an arena that is replaced every few thousand rows, and the in-file duplicate checks
  * keep compact hash sets (a citizen ID packs exactly into 64 bits). */
 #include "poverty.h"
@@ -197,6 +197,9 @@ typedef struct imp {
     char common[16]; /* the township all rows lie in, "" when they do not share one */
     int64_t first_id, last_id_written;
     const char *today;
+    json_t *relations, *key_categories; /* read once (the caller's arena) */
+    char areas_ok[32][16];               /* area codes already checked */
+    int nareas_ok;
     bool oom;
 } imp;
 
@@ -304,6 +307,8 @@ static const char *resolve_area(imp *m, const char *v, int line)
             return NULL;
         }
     }
+    for (int i = 0; i < m->nareas_ok; i++)
+        if (strcmp(m->areas_ok[i], code) == 0) return m->areas_ok[i];
     if (!area_code_level(code)) {
         problem(m, line, "area", "area must be an area code (12 or 15 digits) or a village name",
                 "行政村须为区划代码(12或15位)或行政村名称");
@@ -313,6 +318,8 @@ static const char *resolve_area(imp *m, const char *v, int line)
         problem_from_err(m, line);
         return NULL;
     }
+    if (m->nareas_ok < (int)JC_NELEM(m->areas_ok) && strlen(code) < 16)
+        snprintf(m->areas_ok[m->nareas_ok++], sizeof m->areas_ok[0], "%s", code);
     if (!digits && m->nnames < (int)JC_NELEM(m->names) && strlen(v) < 64) {
         snprintf(m->names[m->nnames].name, sizeof m->names[0].name, "%s", v);
         snprintf(m->names[m->nnames].code, sizeof m->names[0].code, "%s", code);
@@ -408,7 +415,7 @@ static int household_row(imp *m, const tab_row *row)
     track_common(m, area);
     const char *tags[24];
     int ntags = split_tags(m, cell(m, row, H_TAGS), tags, 24);
-    if (pv_check_tags(&m->w, tags, ntags)) {
+    if (ntags && pv_check_tags_list(&m->w, tags, ntags, m->key_categories)) {
         problem_from_err(m, line);
         return JC_OK;
     }
@@ -546,7 +553,7 @@ static int person_row(imp *m, const tab_row *row)
         }
         in.birth_date = bd;
     }
-    if (pv_person_check(&m->w, &in, NULL)) {
+    if (pv_person_check_list(&m->w, &in, NULL, m->relations)) {
         problem_from_err(m, line);
         return JC_OK;
     }
@@ -697,9 +704,18 @@ int pv_import(jc_ctx *c, pv_import_kind kind, const void *data, size_t len, cons
     m->cols = kind == PV_IMPORT_HOUSEHOLDS ? hh_cols : person_cols;
     m->ncols = kind == PV_IMPORT_HOUSEHOLDS ? H__N : P__N;
     m->today = pv_today(c);
+    m->relations = config_get(c, "poverty.relations");
+    m->key_categories = config_get(c, "poverty.key_categories");
     if (!m->w.a) {
         free(m);
         return JC_ENOMEM;
+    }
+    /* Both passes run in one transaction: what the first checked (no such ID registered yet …)
+     * still holds when the second writes. On SQLite this holds the write lock for the import, and
+     * spares the lock calls every statement outside a transaction would make. */
+    if ((rc = store_begin(c->db))) {
+        rc = jc_fail_db(c, rc);
+        goto done;
     }
     rc = import_pass(m, data, len, path, progress, progress_arg);
     if (!rc && rep->errors) {
@@ -719,13 +735,12 @@ int pv_import(jc_ctx *c, pv_import_kind kind, const void *data, size_t len, cons
         rc = jc_fail(c, JC_EUNPROC, "import_invalid", NULL, "the table has no data rows",
                      "表格中没有数据行");
     }
-    if (rc || dry_run) goto done;
-    /* second pass: everything in one transaction */
-    m->writing = true;
-    if ((rc = store_begin(c->db))) {
-        rc = jc_fail_db(c, rc);
+    if (rc || dry_run) {
+        store_rollback(c->db);
         goto done;
     }
+    /* second pass: every row written */
+    m->writing = true;
     rc = import_pass(m, data, len, path, progress, progress_arg);
     if (!rc && rep->errors) rc = JC_EUNPROC;
     if (!rc) {

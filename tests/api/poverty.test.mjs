@@ -441,3 +441,17 @@ test('command line: jiceng import households FILE --db DB', { skip: !DB && 'JICE
     }
     assert.ok(BIN);
 });
+
+test('two steps at once on one household: one wins, the other is stale, the history agrees', async () => {
+    const h = await createHousehold(officer, { area: village, effective_date: shanghaiDate(-40), persons: family(cid, 1, '冉') });
+    const others = await Promise.all([login('poverty'), login('poverty'), login('poverty')]);
+    const res = await Promise.all(others.map((c, i) => c.post(`/api/v1/poverty/households/${h.id}/status`, {
+        status: 'monitored', kind: ['marginal', 'sudden', 'marginal'][i], reason: `并发${i}`, version: h.version,
+    })));
+    const ok = res.filter((r) => r.status === 200);
+    assert.equal(ok.length, 1, res.map((r) => r.status).join());
+    for (const r of res.filter((x) => x.status !== 200)) assertError(r, 409, 'stale_version');
+    const d = await household(officer, h.id);
+    assert.deepEqual(d.status_history.map((r) => r.status), ['none', 'monitored']);
+    assert.equal(d.kind, d.status_history[1].kind);
+});
