@@ -273,8 +273,8 @@ static bool in_list(json_t *list, const char *s)
 {
     size_t i;
     json_t *e;
-    json_array_foreach(list, i, e) if (json_is_string(e) && strcmp(json_string_value(e), s) == 0)
-        return true;
+    json_array_foreach(list, i, e) if (json_is_string(e) &&
+                                       strcmp(json_string_value(e), s) == 0) return true;
     return false;
 }
 

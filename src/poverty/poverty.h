@@ -212,8 +212,7 @@ int pv_check_area(jc_ctx *c, const char *code, const char *field);
  * from poverty.relations, phone. field_prefix names the fields in errors ("persons[2]."). */
 int pv_person_check(jc_ctx *c, pv_person_in *in, const char *field_prefix);
 /* The same with the relations (poverty.relations) already read: imports check a million rows. */
-int pv_person_check_list(jc_ctx *c, pv_person_in *in, const char *field_prefix,
-                         json_t *relations);
+int pv_person_check_list(jc_ctx *c, pv_person_in *in, const char *field_prefix, json_t *relations);
 /* JC_ECONFLICT "duplicate" naming the existing record of that citizen ID, if there is one that
  * is still in a household or deceased; *existing = its id when it has left every household (it
  * may join another), 0 when there is none. */
@@ -352,8 +351,7 @@ int db_pv_review_villages(jc_ctx *c, int64_t review_id, json_t **out);
 int db_pv_review_checkers(jc_ctx *c, int64_t review_id, json_t **out);
 /* Fills the household set of a campaign from the registry (focus: key, registered), returns the
  * number of households. */
-int db_pv_review_snapshot(jc_ctx *c, int64_t review_id, bool key, bool registered,
-                          const char *const *key_tags, int64_t *n);
+int db_pv_review_snapshot(jc_ctx *c, int64_t review_id, bool key, bool registered, int64_t *n);
 int db_pv_review_progress(jc_ctx *c, int64_t review_id, json_t **out);
 int db_pv_review_focus(jc_ctx *c, int64_t review_id, json_t **by_tag, int64_t *key,
                        int64_t *registered, int64_t *total);

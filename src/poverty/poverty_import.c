@@ -4,8 +4,8 @@
  * An import reads the table twice, inside one transaction. The first pass checks every row
  * (against the file itself and the registry) and collects the problems with their line numbers;
  * the second pass, only when there were none, writes every row with one audit record, so a file
- * goes in whole or not at all. Memory stays bounded for a million rows: rows are streamed, per-row text
- * lives in an arena that is replaced every few thousand rows, and the in-file duplicate checks
+ * goes in whole or not at all. Memory stays bounded for a million rows: rows are streamed, per-row
+ * text lives in an arena that is replaced every few thousand rows, and the in-file duplicate checks
  * keep compact hash sets (a citizen ID packs exactly into 64 bits). */
 #include "poverty.h"
 #include "../app.h"
@@ -198,7 +198,7 @@ typedef struct imp {
     int64_t first_id, last_id_written;
     const char *today;
     json_t *relations, *key_categories; /* read once (the caller's arena) */
-    char areas_ok[32][16];               /* area codes already checked */
+    char areas_ok[32][16];              /* area codes already checked */
     int nareas_ok;
     bool oom;
 } imp;

@@ -213,7 +213,7 @@ int pv_review_create(jc_ctx *c, const pv_review_in *in, int64_t *id)
         if ((rc = db_pv_review_village_add(c, *id, villages[i]))) goto fail;
     for (int i = 0; i < in->ncheckers; i++)
         if ((rc = db_pv_review_checker_add(c, *id, in->checkers[i]))) goto fail;
-    if ((rc = db_pv_review_snapshot(c, *id, key, reg, NULL, &n))) goto fail;
+    if ((rc = db_pv_review_snapshot(c, *id, key, reg, &n))) goto fail;
     json_t *vs = json_array(), *fs = json_array(), *cs = json_array();
     for (int i = 0; i < nvillages; i++) json_array_append_new(vs, json_string(villages[i]));
     for (int i = 0; i < in->nfocus; i++) json_array_append_new(fs, json_string(in->focus[i]));

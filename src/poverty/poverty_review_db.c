@@ -263,10 +263,8 @@ static const char SQL_SNAPSHOT_TAGS[] =
     " JOIN pv_household_tags t ON t.household_id = k.household_id WHERE k.review_id = ?1";
 static const char SQL_CHECK_COUNT[] = "SELECT count(*) FROM pv_review_checks WHERE review_id = ?";
 
-int db_pv_review_snapshot(jc_ctx *c, int64_t review_id, bool key, bool registered,
-                          const char *const *key_tags, int64_t *n)
+int db_pv_review_snapshot(jc_ctx *c, int64_t review_id, bool key, bool registered, int64_t *n)
 {
-    (void)key_tags;
     store_stmt *st;
     int rc = store_prepare(c->db, SQL_SNAPSHOT, &st);
     if (rc) return jc_fail_db(c, rc);

@@ -110,6 +110,18 @@ addMessages({
     'pv.add_row': '添加一人',
     'pv.remove_row': '删除',
     'pv.masked_hint': '您的角色看到的身份证号和电话已打码。',
+    'pv.sex_1': '男',
+    'pv.sex_2': '女',
+    'pv.ns_scheduled': '未开始',
+    'pv.ns_running': '公示中',
+    'pv.ns_objection': '有待处理异议',
+    'pv.ns_ended': '公示期满',
+    'pv.ns_used': '已办理',
+    'pv.ns_failed': '异议成立',
+    'pv.ns_withdrawn': '已撤回',
+    'pj.acc_pending': '待验收',
+    'pj.acc_passed': '验收合格',
+    'pj.acc_failed': '验收不合格',
 
     'rv.title': '回头看排查',
     'rv.new': '发起排查',
@@ -364,6 +376,18 @@ addMessages({
     'pv.add_row': 'Add a person',
     'pv.remove_row': 'Remove',
     'pv.masked_hint': 'Citizen IDs and phones are masked for your role.',
+    'pv.sex_1': 'M',
+    'pv.sex_2': 'F',
+    'pv.ns_scheduled': 'not started',
+    'pv.ns_running': 'running',
+    'pv.ns_objection': 'objection pending',
+    'pv.ns_ended': 'ended',
+    'pv.ns_used': 'done',
+    'pv.ns_failed': 'objection upheld',
+    'pv.ns_withdrawn': 'withdrawn',
+    'pj.acc_pending': 'pending',
+    'pj.acc_passed': 'accepted',
+    'pj.acc_failed': 'rejected',
 
     'rv.title': 'Review campaigns (回头看)',
     'rv.new': 'Start a campaign',
@@ -609,8 +633,4 @@ export async function allPages(path, max = 10) {
     if (out.length >= res.total) break;
   }
   return out;
-}
-
-export function sexLabel(sex) {
-  return sex === 1 ? t('common.male', null, lang() === 'zh' ? '男' : 'male') : t('common.female', null, lang() === 'zh' ? '女' : 'female');
 }

@@ -12,7 +12,8 @@ import {
   formDialog, today,
 } from '../ui.js';
 import {
-  meta, canWrite, yuan, parseYuan, fieldError, townsAndVillages, villages, villageOptions, schoolYear,
+  meta, canWrite, L, yuan, parseYuan, fieldError, townsAndVillages, villages, villageOptions,
+  schoolYear,
 } from './poverty-common.js';
 
 const ROLES = ['admin', 'poverty_officer', 'leader'];
@@ -33,7 +34,7 @@ function progressCell(p) {
 }
 
 function acceptanceBadge(p) {
-  return h('span', {class: ['badge', 'pv-acc-' + p.acceptance]}, p.acceptance_zh);
+  return h('span', {class: ['badge', 'pv-acc-' + p.acceptance]}, t('pj.acc_' + p.acceptance));
 }
 
 /* ---- projects ---- */
@@ -72,7 +73,7 @@ function updateDialog(p, after) {
       field(t('pj.progress'), input('progress', {type: 'number', min: 0, max: 100, value: p.progress})),
       field(t('pj.actual_end'), input('actual_end', {type: 'date', value: p.actual_end || '', max: today()})),
       field(t('pj.acceptance'), select('acceptance', ['pending', 'passed', 'failed'].map((a) => ({value: a,
-        label: {pending: '待验收', passed: '验收合格', failed: '验收不合格'}[a]})), {value: p.acceptance})),
+        label: t('pj.acc_' + a)})), {value: p.acceptance})),
       field(t('pj.accepted_on'), input('accepted_on', {type: 'date', value: p.accepted_on || ''}))]),
     submit: async (form) => {
       const v = (n) => form.elements[n].value;
@@ -234,7 +235,7 @@ async function renderProject(ctx) {
         card(t('pv.info'), h('dl', {class: 'details'},
           row('pj.village', p.area_name), row('pj.type', p.type), row('pj.budget', yuan(p.budget_fen)),
           row('pj.start_date', p.start_date), row('pj.planned_end', p.planned_end), row('pj.actual_end', p.actual_end),
-          row('pj.progress', progressCell(p)), row('pj.acceptance', p.accepted_on ? `${p.acceptance_zh} ${p.accepted_on}` : p.acceptance_zh),
+          row('pj.progress', progressCell(p)), row('pj.acceptance', p.accepted_on ? `${t('pj.acc_' + p.acceptance)} ${p.accepted_on}` : t('pj.acc_' + p.acceptance)),
           row('pj.responsible', p.responsible), row('pj.description', p.description))),
         card(t('pj.allocations'), p.allocations.length ? table([
           {label: t('pj.source'), cell: (a) => a.source_name},
@@ -297,7 +298,7 @@ function applyDialog(m, after) {
         field(t('yl.school_year'), input('school_year', {value: schoolYear(), maxlength: 9}), {required: true}),
         field(t('yl.school'), input('school', {maxlength: 100}), {required: true}),
         field(t('yl.major'), input('major', {maxlength: 100})),
-        field(t('yl.level'), select('level', m.yulu_levels.map((l) => ({value: l.code, label: l.zh})))),
+        field(t('yl.level'), select('level', m.yulu_levels.map((l) => ({value: l.code, label: L(l)})))),
         h('div', {class: 'field field-check'}, h('label', null, h('input', {type: 'checkbox', name: 'full_time', checked: true}), ' ', t('yl.full_time'))),
         field(t('yl.enrolled_on'), input('enrolled_on', {type: 'date'}))]);
     },
@@ -353,7 +354,7 @@ async function renderYulu(ctx) {
     {label: t('pv.village'), cell: (y) => y.area_name},
     {label: t('yl.school_year'), cell: (y) => y.school_year},
     {label: t('yl.school'), cell: (y) => `${y.school}${y.major ? ' · ' + y.major : ''}`},
-    {label: t('yl.level'), cell: (y) => y.level_zh},
+    {label: t('yl.level'), cell: (y) => L(m.yulu_levels.find((l) => l.code === y.level))},
     {label: t('yl.basis'), cell: (y) => y.eligibility},
     {label: t('yl.annual'), class: 'col-num', cell: (y) => yuan(y.annual_fen)},
     {label: t('yl.paid'), class: 'col-num', cell: (y) => yuan(y.paid_fen)},

@@ -129,7 +129,7 @@ async function renderReviews(ctx) {
     {label: t('rv.period'), class: 'col-date', cell: (r) => `${r.start_date} — ${r.end_date}`},
     {label: t('rv.progress'), cell: (r) => progressBar(r.checked, r.households)},
     {label: t('rv.findings'), class: 'col-num', cell: (r) => String(r.findings)},
-    {label: t('pv.status'), cell: (r) => h('span', {class: ['badge', 'pv-rv-' + r.state]}, r.state_zh)},
+    {label: t('pv.status'), cell: (r) => h('span', {class: ['badge', 'pv-rv-' + r.state]}, t('rv.state_' + r.state))},
   ];
   ctx.el.appendChild(card(null, list.items.length ? table(cols, list.items, {class: 'pv-reviews'}) : empty(t('rv.none')),
     list.total > list.per_page ? pager(list.total, list.page, list.per_page, (p) => ctx.go('/poverty/reviews', {page: p})) : null));
@@ -292,7 +292,7 @@ async function checksCard(ctx, m, review, reload) {
 async function queueCard(ctx, m, review, reload) {
   const res = await get('/api/v1/poverty/changes' + qs({review: review.id, per_page: 100}));
   const cols = [
-    {label: t('ch.type'), cell: (c) => h('a', {href: `#/poverty/reviews/changes/${c.id}`, class: 'pv-change-link'}, c.type_zh)},
+    {label: t('ch.type'), cell: (c) => h('a', {href: `#/poverty/reviews/changes/${c.id}`, class: 'pv-change-link'}, pick(c, 'type'))},
     {label: t('ch.household'), cell: (c) => (c.household_id ? h('a', {href: `#/poverty/households/${c.household_id}`}, c.head_name || String(c.household_id)) : c.area_name)},
     {label: t('rv.hh_persons'), class: 'col-num col-nowrap', cell: (c) => `${c.households}户${c.persons}人`},
     {label: t('pv.status'), cell: (c) => stateBadge(c)},
@@ -327,7 +327,7 @@ async function renderReview(ctx) {
       msg ? notice(msg.kind, msg.text) : null,
       h('div', {class: 'page-head'},
         h('div', {class: 'title-block'}, h('h1', {tabindex: '-1'}, review.name),
-          h('div', {class: 'title-meta'}, h('span', {class: ['badge', 'pv-rv-' + review.state]}, review.state_zh),
+          h('div', {class: 'title-meta'}, h('span', {class: ['badge', 'pv-rv-' + review.state]}, t('rv.state_' + review.state)),
             h('span', {class: 'muted'}, `${review.area_name} · ${review.start_date} — ${review.end_date}`),
             review.checkers.length ? h('span', {class: 'muted'}, t('rv.checkers'), ':', review.checkers.map((u) => u.name).join('、')) : null)),
         closeBtn ? h('div', {class: 'page-actions'}, closeBtn) : null),
@@ -387,7 +387,7 @@ async function renderChange(ctx) {
     const ch = await get(`/api/v1/poverty/changes/${encodeURIComponent(ctx.params.id)}`);
     const audit = await get('/api/v1/audit' + qs({entity: 'pv_change', id: ch.id, limit: 50})).catch(() => ({items: []}));
     if (!ctx.alive()) return;
-    ctx.setTitle(`${ch.type_zh} #${ch.id}`);
+    ctx.setTitle(`${pick(ch, 'type')} #${ch.id}`);
     const reload = (mm) => draw(mm).catch((err) => failed(el, err));
     const row = (k, v) => [h('dt', null, t(k)), h('dd', null, v === '' || v === null || v === undefined ? h('span', {class: 'muted'}, '—') : v)];
     const marks = ['rectified', 'entered', 'flagged'].map((k) => h('span', {class: ['badge', ch.marks[k] ? 'pv-mark-on' : 'pv-mark-off']}, t('ch.' + k)));
@@ -396,14 +396,14 @@ async function renderChange(ctx) {
     replace(el,
       h('p', {class: 'crumbs'}, ch.review_id ? h('a', {href: `#/poverty/reviews/${ch.review_id}`}, t('rv.title')) : h('a', {href: '#/poverty'}, t('pv.title')), ' / ', t('ch.detail')),
       msg ? notice(msg.kind, msg.text) : null,
-      h('div', {class: 'page-head'}, h('div', {class: 'title-block'}, h('h1', {tabindex: '-1'}, `${ch.type_zh} #${ch.id}`),
+      h('div', {class: 'page-head'}, h('div', {class: 'title-block'}, h('h1', {tabindex: '-1'}, `${pick(ch, 'type')} #${ch.id}`),
         h('div', {class: 'title-meta'}, h('span', {'data-test': 'change-state'}, stateBadge(ch)), h('span', {class: 'muted'}, `${ch.households}户${ch.persons}人`)))),
       buttons.length || canNotice ? h('div', {class: 'actions pv-actions'}, buttons,
         canNotice ? button(t('pv.notice_start'), {kind: 'secondary', 'data-action': 'notice', onclick: () => import('./poverty.js')
           .then((mod) => mod.noticeDialog(m, {change_id: ch.id, statuses: [ch.payload.status], kind: ch.payload.kind}, reload))}) : null) : null,
       h('div', {class: 'detail-grid'},
         card(t('pv.info'), h('dl', {class: 'details'},
-          row('ch.type', ch.type_zh),
+          row('ch.type', pick(ch, 'type')),
           row('ch.household', ch.household_id ? h('a', {href: `#/poverty/households/${ch.household_id}`}, ch.head_name || String(ch.household_id)) : ch.area_name),
           row('ch.description', ch.description),
           row('ch.evidence', ch.evidence),

@@ -4,7 +4,7 @@
 // The campaign, funds and 雨露计划 pages live in their own files, imported here.
 
 import {h, append, replace, clear} from '../dom.js';
-import {t} from '../i18n.js';
+import {t, pick} from '../i18n.js';
 import {get, post, patch, qs, ApiError} from '../api.js';
 import {registerPage} from '../router.js';
 import {flash} from '../session.js';
@@ -346,8 +346,9 @@ export function noticeList(m, notices, reload, writable) {
   if (!notices.length) return empty(t('pv.no_notices'));
   return h('ul', {class: 'pv-notices'}, notices.map((n) => h('li', {class: 'pv-notice', 'data-notice': n.id},
     h('div', {class: 'pv-notice-head'},
-      h('strong', null, L(statusInfo(m, n.target_status)), n.target_kind_zh ? ` · ${n.target_kind_zh}` : ''),
-      h('span', {class: ['badge', 'pv-ns', 'pv-ns-' + n.state]}, n.state_zh),
+      h('strong', null, L(statusInfo(m, n.target_status)),
+        n.target_kind ? ` · ${L((statusInfo(m, n.target_status).kinds || []).find((k) => k.code === n.target_kind))}` : ''),
+      h('span', {class: ['badge', 'pv-ns', 'pv-ns-' + n.state]}, t('pv.ns_' + n.state)),
       h('span', {class: 'muted'}, t('pv.notice_period'), ' ', n.start_date, ' — ', n.end_date),
       n.state === 'running' ? h('span', {class: 'muted'}, t('pv.may_proceed'), ' ', n.may_proceed_on) : null,
       n.place ? h('span', {class: 'muted'}, n.place) : null),
@@ -462,9 +463,9 @@ function historyList(m, rows) {
 export function findingsTable(m, items) {
   if (!items.length) return empty(t('pv.no_findings'));
   return table([
-    {label: t('ch.type'), cell: (c) => h('a', {href: `#/poverty/reviews/changes/${c.id}`}, c.type_zh)},
+    {label: t('ch.type'), cell: (c) => h('a', {href: `#/poverty/reviews/changes/${c.id}`}, pick(c, 'type'))},
     {label: t('rv.hh_persons'), class: 'col-num col-nowrap', cell: (c) => `${c.households}/${c.persons}`},
-    {label: t('pv.status'), cell: (c) => h('span', {class: ['badge', 'pv-ch', 'pv-ch-' + c.state]}, c.state_zh)},
+    {label: t('pv.status'), cell: (c) => h('span', {class: ['badge', 'pv-ch', 'pv-ch-' + c.state]}, pick(c, 'state'))},
     {label: t('ch.description'), class: 'col-text', cell: (c) => c.description},
   ], items, {class: 'pv-findings'});
 }
@@ -492,7 +493,7 @@ async function renderDetail(ctx) {
       {label: t('pv.name'), cell: (p) => p.name},
       {label: t('pv.relation'), cell: (p) => p.relation},
       {label: t('pv.citizen_id'), class: 'col-nowrap pv-cid', cell: (p) => p.citizen_id},
-      {label: t('pv.sex'), cell: (p) => p.sex_zh},
+      {label: t('pv.sex'), cell: (p) => t('pv.sex_' + p.sex)},
       {label: t('pv.birth_date'), class: 'col-date', cell: (p) => p.birth_date},
       {label: t('pv.phone'), cell: (p) => p.phone},
     ], hh.persons, {class: 'pv-members'});
@@ -506,7 +507,7 @@ async function renderDetail(ctx) {
     const subsidies = hh.subsidies.length ? table([
       {label: t('yl.school_year'), cell: (y) => y.school_year},
       {label: t('yl.student'), cell: (y) => y.name},
-      {label: t('yl.school'), cell: (y) => `${y.school} · ${y.level_zh}`},
+      {label: t('yl.school'), cell: (y) => `${y.school} · ${L(m.yulu_levels.find((l) => l.code === y.level))}`},
       {label: t('yl.paid'), class: 'col-num', cell: (y) => `${(y.paid_fen / 100).toFixed(2)} / ${(y.annual_fen / 100).toFixed(2)}`},
     ], hh.subsidies) : empty(t('pv.no_subsidies'));
     replace(el,
