@@ -725,6 +725,14 @@ int pv_household_create(jc_ctx *c, pv_household_in *in, int64_t *id)
                        arena_printf(c->a,
                                     "新登记的户不能直接为「%s」:请先登记,公示期满后再变更状态",
                                     pv_status_zh(status)));
+    /* an exit (or a stable one) follows an entry: it is not where a registration starts (an
+     * import brings existing records of the national system with whatever status they have) */
+    if (strcmp(status, "none") != 0 && strcmp(status, "monitored") != 0) {
+        jc_fail_extra(c, "allowed", json_pack("[s, s]", "none", "monitored"));
+        return jc_fail(c, JC_EUNPROC, "invalid_transition", "status",
+                       "a new household starts as none (未识别) or monitored (监测户)",
+                       "新登记的户只能为未识别或监测户");
+    }
     const char *date = in->effective_date && *in->effective_date ? in->effective_date : pv_today(c);
     if ((rc = pv_check_effective(c, date, NULL))) return rc;
     if (in->phone && *in->phone) {

@@ -103,6 +103,7 @@ test('bad input names the field and registers nothing', async () => {
         [mk(head(), { area: '410104007001' }), 403, 'area_forbidden', 'area'],
         [mk(head(), { status: 'poor', kind: 'general' }), 422, 'notice_required', 'status'],
         [mk(head(), { status: 'monitored' }), 400, 'required', 'kind'],
+        [mk(head(), { status: 'stable' }), 422, 'invalid_transition', 'status'],
         [mk(head(), { phone: '12345' }), 400, 'invalid_field', 'phone'],
         [mk(head(), { effective_date: shanghaiDate(3) }), 422, 'invalid_date', 'effective_date'],
         [mk(head(), { income: 1 }), 400, 'unknown_field', 'income'],
