@@ -16,6 +16,7 @@ import './pages/duties.js';
 import './pages/areas.js';
 import './pages/users.js';
 import './pages/audit.js';
+import './pages/poverty.js';
 
 const root = document.getElementById('app');
 let renderSeq = 0;
