@@ -103,7 +103,12 @@ async function render(loc) {
   if (path === '/' || path === '') {
     if (!user) path = '/login';
     else {
-      const first = router.navEntries(user)[0];
+      // home: the first page made for one of the user's own roles (a poverty officer lands on
+      // the registry, a road chief on the cases); leaders and administrators on the first page
+      const entries = router.navEntries(user);
+      const own = (user.roles || []).map((r) => r.code || r).filter((r) => r !== 'admin' && r !== 'leader');
+      const mine = entries.find((p) => Array.isArray(p.nav.roles) && p.nav.roles.some((r) => own.includes(r)));
+      const first = mine || entries[0];
       router.go(first ? first.nav.href || first.path : '/ledger');
       return;
     }
