@@ -111,6 +111,12 @@ int cases_stale(jc_ctx *c, int64_t current, const char *what_en, const char *wha
         arena_printf(c->a, "该%s已被他人修改,请刷新后重试", what_zh));
 }
 
+json_t *cases_rate(int64_t part, int64_t whole)
+{
+    if (whole <= 0) return json_null();
+    return json_real((double)((part * 1000 * 2 + whole) / (whole * 2)) / 10.0);
+}
+
 void case_token_new(char out[33])
 {
     unsigned char b[16];

@@ -441,5 +441,8 @@ int cases_check_area(jc_ctx *c, const char *code, const char *field);
 bool cases_show_contact(jc_ctx *c, bool anonymous);
 const char *cases_mask_phone(jc_ctx *c, const char *phone);
 int cases_stale(jc_ctx *c, int64_t current, const char *what_en, const char *what_zh);
+/* part / whole as a percentage with one decimal, rounded half up from integers (the same on
+ * both backends); null when whole is 0 */
+json_t *cases_rate(int64_t part, int64_t whole);
 
 #endif

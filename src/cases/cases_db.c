@@ -1445,9 +1445,7 @@ static void site_stats(json_t *o, const int64_t stats[3])
 {
     json_object_set_new(o, "inspections", json_integer(stats[0]));
     json_object_set_new(o, "inspections_passed", json_integer(stats[1]));
-    json_object_set_new(o, "pass_rate",
-                        stats[0] ? json_real((double)(stats[1] * 1000 / stats[0]) / 10.0)
-                                 : json_null());
+    json_object_set_new(o, "pass_rate", stats[0] ? cases_rate(stats[1], stats[0]) : json_null());
     if (stats[2]) {
         char ts[32];
         jc_time_local(stats[2], ts);
@@ -1761,15 +1759,14 @@ int db_site_pass_rates(jc_ctx *c, int64_t site_id, json_t *out)
         int64_t n = store_col_int(st, 1), items_ok = store_col_int(st, 2),
                 items_bad = store_col_int(st, 3), full = store_col_int(st, 4);
         int64_t items = items_ok + items_bad;
-        json_array_append_new(
-            out,
-            json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:o, s:o}", "month", store_col_text(st, 0),
-                      "inspections", (json_int_t)n, "night", (json_int_t)store_col_int(st, 5),
-                      "all_passed", (json_int_t)full, "items_checked", (json_int_t)items,
-                      "items_failed", (json_int_t)items_bad, "pass_rate",
-                      n ? json_real((double)(full * 1000 / n) / 10.0) : json_null(),
-                      "item_pass_rate",
-                      items ? json_real((double)(items_ok * 1000 / items) / 10.0) : json_null()));
+        json_array_append_new(out,
+                              json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:o, s:o}", "month",
+                                        store_col_text(st, 0), "inspections", (json_int_t)n,
+                                        "night", (json_int_t)store_col_int(st, 5), "all_passed",
+                                        (json_int_t)full, "items_checked", (json_int_t)items,
+                                        "items_failed", (json_int_t)items_bad, "pass_rate",
+                                        n ? cases_rate(full, n) : json_null(), "item_pass_rate",
+                                        items ? cases_rate(items_ok, items) : json_null()));
     }
     store_reset(st);
     return rc == STORE_DONE ? JC_OK : jc_fail_db(c, rc);
@@ -1897,7 +1894,7 @@ int db_satisfaction_rows(jc_ctx *c, const case_filter *f, bool by_team, json_t *
         json_t *o =
             json_pack("{s:I, s:I, s:I, s:o, s:o}", "evaluations", (json_int_t)n, "resolved",
                       (json_int_t)ok, "rating_sum", (json_int_t)sum, "resolved_rate",
-                      n ? json_real((double)(ok * 1000 / n) / 10.0) : json_null(), "average_rating",
+                      n ? cases_rate(ok, n) : json_null(), "average_rating",
                       n ? json_real((double)((sum * 100 + n / 2) / n) / 100.0) : json_null());
         if (!o) continue;
         json_object_set_new(

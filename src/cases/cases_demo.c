@@ -771,7 +771,8 @@ static int run_patrol(jc_ctx *c, struct world *wd, const struct chief_ref *k, in
         struct plan *p = new_plan(wd);
         if (!p) return JC_ENOMEM;
         p->id = json_integer_value(json_array_get(ids, i));
-        p->svc = service(wd, "litter");
+        p->svc = service(
+            wd, json_string_value(json_object_get(json_array_get(in.problems, i), "service_code")));
         step(p, A_START, hours(0.5, 3));
         step(p, A_SUBMIT, hours(2, 10));
         step(p, A_VERIFY, hours(1, 6));

@@ -7,7 +7,7 @@
 
 static json_t *rate(int64_t part, int64_t whole)
 {
-    return whole > 0 ? json_real((double)(part * 1000 / whole) / 10.0) : json_null();
+    return cases_rate(part, whole);
 }
 
 int cases_summary(jc_ctx *c, const case_filter *f, json_t **out)

@@ -772,15 +772,13 @@ int patrol_compliance(jc_ctx *c, const char *lo, const char *hi, bool covered, c
                       k->road_name ? k->road_name : "", "frequency", freq, "frequency_zh",
                       freq_zh(freq), "required", (json_int_t)required, "done", (json_int_t)done,
                       "open", (json_int_t)open, "missed", (json_int_t)(due - done), "patrols",
-                      (json_int_t)patrols, "rate",
-                      due > 0 ? json_real((double)(done * 1000 / due) / 10.0) : json_null(),
+                      (json_int_t)patrols, "rate", due > 0 ? cases_rate(done, due) : json_null(),
                       "missed_periods", missed));
     }
     int64_t due = sum_req - sum_open;
-    *out = jc_own(
-        c, json_pack("{s:s, s:s, s:o, s:I, s:I, s:I, s:o}", "from", from, "to", to, "chiefs", rows,
-                     "required", (json_int_t)sum_req, "done", (json_int_t)sum_done, "open",
-                     (json_int_t)sum_open, "rate",
-                     due > 0 ? json_real((double)(sum_done * 1000 / due) / 10.0) : json_null()));
+    *out = jc_own(c, json_pack("{s:s, s:s, s:o, s:I, s:I, s:I, s:o}", "from", from, "to", to,
+                               "chiefs", rows, "required", (json_int_t)sum_req, "done",
+                               (json_int_t)sum_done, "open", (json_int_t)sum_open, "rate",
+                               due > 0 ? cases_rate(sum_done, due) : json_null()));
     return JC_OK;
 }
