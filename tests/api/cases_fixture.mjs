@@ -16,8 +16,11 @@ export async function setConfig(admin, key, value) {
 
 /** A random place in the service area, kilometres away from the demo's streets. */
 function somewhere() {
-    return [34.3 + Math.random() * 0.3, 112.8 + Math.random() * 0.7];
+    return [round6(34.3 + Math.random() * 0.3), round6(112.8 + Math.random() * 0.7)];
 }
+
+/** Six decimals (about 0.1 m), as a GPS gives them. */
+export const round6 = (x) => Math.round(x * 1e6) / 1e6;
 
 /**
  * Creates the world: {area, lat, lng, road, chiefs: {general, first, second}, teams: {clean,
@@ -28,7 +31,7 @@ export async function makeWorld(admin, name = '城管测试') {
     const [lat, lng] = somewhere();
     const road = assertOk(await admin.post('/api/v1/cases/roads', {
         area, name: uniq(name + '路'), description: '东西走向测试道路',
-        geometry: [[lat, lng], [lat + 0.0002, lng + 0.0015], [lat, lng + 0.003]],
+        geometry: [[lat, lng], [round6(lat + 0.0002), round6(lng + 0.0015)], [lat, round6(lng + 0.003)]],
     }), 201);
     const cu = await createUser(admin, { roles: ['road_chief'], areas: [area], name: '测试二级路长' });
     const mu = await createUser(admin, { roles: ['team_member'], areas: [area], name: '测试保洁员' });
@@ -51,7 +54,7 @@ export async function makeWorld(admin, name = '城管测试') {
     return {
         area, lat, lng, road, chiefs: { general, first, second }, teams: { clean, law },
         chiefUser, member, member2,
-        at: (dLat = 0.0001, dLng = 0.001) => [lat + dLat, lng + dLng],
+        at: (dLat = 0.0001, dLng = 0.001) => [round6(lat + dLat), round6(lng + dLng)],
     };
 }
 
