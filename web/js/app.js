@@ -12,6 +12,7 @@ import {notice, roleNames, failed} from './ui.js';
 import './pages/login.js';
 import './pages/ledger.js';
 import './pages/duties.js';
+import './pages/cases.js';
 import './pages/areas.js';
 import './pages/users.js';
 import './pages/audit.js';
