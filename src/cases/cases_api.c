@@ -1286,7 +1286,7 @@ static int h_track(jc_req *r)
         db_eval_exists(&r->c, eff.id, own.id, eff.reopen_count, &done);
     const wf_state *s = wf_state_find(&case_wf, eff.state);
     json_t *photos = jc_own(&r->c, json_array());
-    db_photo_list(&r->c, own.id, true, photos);
+    if (!own.hidden) db_photo_list(&r->c, own.id, true, photos); /* hidden: not served either */
     json_t *urls = json_array();
     json_array_foreach(photos, i, e) json_array_append_new(
         urls, json_string(case_media_url(&r->c, json_string_value(json_object_get(e, "key")),

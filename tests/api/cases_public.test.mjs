@@ -309,6 +309,7 @@ test('tokens, hidden reports and public text', async () => {
     assert.deepEqual(assertOk(await anon.get(`/open311/v2/tokens/${out.token}.json`)), [{ service_request_id: null, token: out.token }]);
     const track = assertOk(await anon.get(`/api/v1/cases/public/track/${out.token}`));
     assert.equal(track.description, '', 'the reporter still follows it, without the text');
+    assert.deepEqual(track.media_urls, []);
 });
 
 test('services that are not public need an api_key; a keyed client is not rate-limited', async () => {
