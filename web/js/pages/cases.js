@@ -13,7 +13,7 @@ import {
   notice, loading, empty, failed, table, pager, formDialog, fmtTime, fmtNumber,
 } from '../ui.js';
 import {createMap} from '../map.js';
-import {caseBadge, caseActionLabel, serviceName, coord, drawRoads} from './cases_i18n.js';
+import {caseBadge, caseActionLabel, serviceName, coord, drawRoads, sep, paren} from './cases_i18n.js';
 import './cases_roads.js';
 import './cases_sites.js';
 import './cases_public.js';
@@ -244,7 +244,7 @@ async function renderNew(ctx) {
       const made = await post('/api/v1/cases', body);
       ctx.flash(made.duplicates && made.duplicates.length ? 'warning' : 'success',
         made.duplicates && made.duplicates.length
-          ? t('cases.created_dups', {id: made.id, ids: made.duplicates.map((d) => '#' + d.id).join(lang() === 'zh' ? '、' : ', ')})
+          ? t('cases.created_dups', {id: made.id, ids: made.duplicates.map((d) => '#' + d.id).join(sep())})
           : t('cases.created', {id: made.id}));
       ctx.go(`/cases/${made.id}`);
     });
@@ -271,8 +271,8 @@ function detailList(c, m) {
   const attrs = Object.entries(c.attributes || {}).map(([k, v]) => {
     const a = svc && (svc.attributes || []).find((x) => x.code === k);
     const val = a && a.values ? (a.values.find((x) => x.key === v) || {}).name || v : v;
-    return `${a ? a.description : k}:${Array.isArray(val) ? val.join('、') : val}`;
-  }).join(';');
+    return `${a ? a.description : k}${lang() === 'zh' ? ':' : ': '}${Array.isArray(val) ? val.join(sep()) : val}`;
+  }).join(lang() === 'zh' ? ';' : '; ');
   const rep = c.reporter;
   const who = rep.anonymous && !rep.name ? t('cases.anonymous_reporter')
     : [rep.name, rep.phone, rep.email].filter(Boolean).join(' · ') + (rep.masked && (rep.name || rep.phone) ? ' ' + t('cases.masked') : '');
@@ -286,7 +286,7 @@ function detailList(c, m) {
     row('address', c.address),
     row('area', c.area_name),
     row('road', c.road && c.road.name),
-    row('chief', c.chief && `${c.chief.name}(${c.chief.level_zh})`),
+    row('chief', c.chief && paren(c.chief.name, c.chief.level_zh)),
     row('team', c.team && c.team.name),
     row('assignee', c.assignee && c.assignee.name),
     row('reporter', who || null),
@@ -338,10 +338,10 @@ function actionDialog(c, a, reload) {
       const keep = a.action === 'dispatch' ? t('cases.auto') : t('cases.keep');
       Promise.all([teamsList(), c.road ? get(`/api/v1/cases/roads/${c.road.id}`) : null]).then(([teams, road]) => {
         append(box, [field(t('cases.team'), select('team_id', [{value: '', label: keep},
-          ...teams.items.filter((x) => x.active).map((x) => ({value: String(x.id), label: `${x.name}(${x.kind})`}))]))]);
+          ...teams.items.filter((x) => x.active).map((x) => ({value: String(x.id), label: paren(x.name, x.kind)}))]))]);
         if (road)
           append(box, [field(t('cases.chief'), select('chief_id', [{value: '', label: keep},
-            ...road.chiefs.filter((x) => x.active).map((x) => ({value: String(x.id), label: `${x.name}(${x.level_zh})`}))]))]);
+            ...road.chiefs.filter((x) => x.active).map((x) => ({value: String(x.id), label: paren(x.name, x.level_zh)}))]))]);
       }).catch(() => {});
     },
     submit: async (form) => {

@@ -207,6 +207,7 @@ addMessages({
     'roads.new': '新增道路',
     'roads.name': '道路名称',
     'roads.description': '起止点',
+    'roads.description_ph': '西起…,东至…',
     'roads.length': '长度',
     'roads.geometry': '道路走向',
     'roads.draw_hint': '在地图上依次点击道路经过的点(至少两个)。',
@@ -571,6 +572,7 @@ addMessages({
     'roads.new': 'Add a road',
     'roads.name': 'Name',
     'roads.description': 'From / to',
+    'roads.description_ph': 'from … to …',
     'roads.length': 'Length',
     'roads.geometry': 'Course',
     'roads.draw_hint': 'Click the points of the road on the map in order (at least two).',
@@ -739,6 +741,16 @@ addMessages({
 export function caseBadge(obj) {
   return h('span', {class: ['badge', 'cst-' + obj.state], 'data-state': obj.state},
     pick(obj, 'state') || t('cstate.' + obj.state, null, obj.state));
+}
+
+/** "a(b)" in Chinese, "a (b)" in English. */
+export function paren(a, b) {
+  return lang() === 'zh' ? `${a}(${b})` : `${a} (${b})`;
+}
+
+/** The separator of a list in running text: 、 in Chinese, a comma in English. */
+export function sep() {
+  return lang() === 'zh' ? '、' : ', ';
 }
 
 /** The label of an action code in the history. */

@@ -12,7 +12,7 @@ import {
   formDialog, fmtTime, today, addDays,
 } from '../ui.js';
 import {createMap} from '../map.js';
-import {drawRoads, rateBar, serviceName} from './cases_i18n.js';
+import {drawRoads, rateBar, serviceName, sep, paren} from './cases_i18n.js';
 
 const STAFF = ['admin', 'leader'];
 const CITY = ['admin', 'leader', 'road_chief', 'team_member', 'grid_worker'];
@@ -42,7 +42,7 @@ async function peopleOf(area) {
 function chiefCell(chiefs, level) {
   const list = chiefs.filter((c) => c.level === level && c.active);
   if (!list.length) return h('span', {class: 'muted'}, '—');
-  return list.map((c, i) => [i ? '、' : '', h('span', {class: 'cm-chief', 'data-chief': c.id, title: c.title},
+  return list.map((c, i) => [i ? sep() : '', h('span', {class: 'cm-chief', 'data-chief': c.id, title: c.title},
     c.name, c.user ? h('span', {class: 'cm-linked', title: c.user.name}, ' ●') : null)]);
 }
 
@@ -69,7 +69,7 @@ function roadDialog(areaList, roads, done) {
     build: (form) => append(form, [
       field(t('cases.f.area'), select('area', areaOptions(areaList), {value: defaultArea(areaList)}), {required: true}),
       field(t('roads.name'), input('name', {maxlength: 50}), {required: true}),
-      field(t('roads.description'), input('description', {maxlength: 200, placeholder: '西起…,东至…'})),
+      field(t('roads.description'), input('description', {maxlength: 200, placeholder: t('roads.description_ph')})),
       h('div', {class: 'field'}, h('span', {class: 'field-label'}, t('roads.geometry')),
         h('span', {class: 'field-hint'}, t('roads.draw_hint')), map.el,
         h('div', {class: 'cm-draw-tools'}, count,
@@ -90,7 +90,7 @@ async function chiefDialog(road, m, done) {
   formDialog({
     title: `${t('roads.appoint')} · ${road.name}`, submitLabel: t('roads.appoint'),
     build: (form) => append(form, [
-      field(t('roads.level'), select('level', m.levels.map((l) => ({value: l.code, label: `${pick(l)}(${t('freq.' + l.frequency)})`})), {value: 'second'}), {required: true}),
+      field(t('roads.level'), select('level', m.levels.map((l) => ({value: l.code, label: paren(pick(l), t('freq.' + l.frequency))})), {value: 'second'}), {required: true}),
       field(t('roads.person'), input('name', {maxlength: 50}), {required: true}),
       field(t('roads.job'), input('title', {maxlength: 50})),
       field(t('roads.phone'), input('phone', {type: 'tel', maxlength: 14})),
@@ -169,7 +169,7 @@ async function renderRoads(ctx) {
       {label: t('roads.team_name'), cell: (x) => h('strong', null, x.name)},
       {label: t('roads.team_kind'), cell: (x) => x.kind},
       {label: t('roads.team_leader'), cell: (x) => x.leader_name},
-      {label: t('roads.team_members'), cell: (x) => x.members.map((u) => u.name).join('、')},
+      {label: t('roads.team_members'), cell: (x) => x.members.map((u) => u.name).join(sep())},
       staff ? {label: t('common.actions'), cell: (x) => button(t('roads.edit_members'), {class: 'btn-sm', onclick: () => teamDialog(areaList, m, x, reload)})} : null,
     ].filter(Boolean);
     replace(el,
@@ -223,7 +223,7 @@ function patrolForm(roads, m, done) {
         body.problems = [{service_code: v('problem_service'), description: v('problem_desc')}];
       }
       const p = await post('/api/v1/cases/patrols', body);
-      done(p.case_ids.length ? t('patrols.logged_cases', {ids: p.case_ids.map((id) => '#' + id).join('、')}) : t('patrols.logged'));
+      done(p.case_ids.length ? t('patrols.logged_cases', {ids: p.case_ids.map((id) => '#' + id).join(sep())}) : t('patrols.logged'));
     });
   });
   return form;

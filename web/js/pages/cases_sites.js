@@ -13,7 +13,7 @@ import {
   empty, table, formDialog, fmtTime,
 } from '../ui.js';
 import {createMap} from '../map.js';
-import {drawRoads, rateBar, coord} from './cases_i18n.js';
+import {drawRoads, rateBar, coord, sep} from './cases_i18n.js';
 
 const STAFF = ['admin', 'leader'];
 const CITY = ['admin', 'leader', 'road_chief', 'team_member', 'grid_worker'];
@@ -184,7 +184,7 @@ function inspectionForm(site, cl, done) {
       if (cl.version) body.checklist_version = cl.version;
       const made = await post('/api/v1/cases/inspections', body);
       done(made.case_ids.length
-        ? t('sites.inspected_cases', {failed: made.failed, ids: made.case_ids.map((id) => '#' + id).join('、')})
+        ? t('sites.inspected_cases', {failed: made.failed, ids: made.case_ids.map((id) => '#' + id).join(sep())})
         : t('sites.inspected', {passed: made.passed, failed: made.failed}));
     });
   });
