@@ -76,7 +76,7 @@ test('patrols: logged by the chief, with a track; bad logs are refused', async (
 test('problems found on a patrol become dispatched cases of the road', async () => {
     const desc = uniq('巡查发现垃圾');
     const p = assertOk(await w.chiefUser.post('/api/v1/cases/patrols', {
-        road_id: w.road.id, kind: 'day', started_at: at(0, 0), ended_at: at(0, 0).replace('T00:00', 'T00:40'),
+        road_id: w.road.id, kind: 'day', started_at: at(-1, 10), ended_at: at(-1, 11),
         findings: '发现暴露垃圾一处', problems: [
             { service_code: 'litter', description: desc, lat: w.lat + 0.0001, lng: w.lng + 0.001 },
             { service_code: 'shop_overflow', description: desc + '店外经营' }],
@@ -111,23 +111,23 @@ test('compliance: periods required by the level\'s frequency, those patrolled, t
     const rep = assertOk(await admin.get(`/api/v1/cases/patrols/compliance?area=${w.area}&from=${from}&to=${to}`));
     const row = (id) => rep.chiefs.find((c) => c.chief_id === id);
     const second = row(w.chiefs.second.id);
-    // days -9 … 0: ten periods; patrolled on the six days above and on day -1 (the night patrol
-    // of the first test) and today (the problems patrol at 00:00); none missing but 7 and 4
-    const done = new Set([...days, -1, 0]);
+    // days -9 … 0: ten periods; patrolled on the six days above and on day -1 (the patrols of
+    // the first tests); today is still running (open), days -7 and -4 are missed
+    const done = new Set([...days, -1]);
     assert.equal(second.frequency, 'day');
     assert.equal(second.required, 10);
     assert.equal(second.done, done.size);
-    assert.equal(second.missed, 10 - done.size);
+    assert.equal(second.open, 1);
+    assert.equal(second.missed, 10 - done.size - 1);
     assert.deepEqual(second.missed_periods, [shanghaiDate(-7), shanghaiDate(-4)]);
-    assert.equal(second.rate, Math.round((done.size / 10) * 1000) / 10);
+    assert.equal(second.rate, Math.round((done.size / 9) * 1000) / 10);
     const first = row(w.chiefs.first.id);
     const weeks = [...new Set(Array.from({ length: 10 }, (_, i) => isoWeek(shanghaiDate(i - 9))))];
     assert.equal(first.frequency, 'week');
     assert.equal(first.required, weeks.length);
     assert.equal(first.done, 1);
-    const open = weeks[weeks.length - 1] === isoWeek(shanghaiDate(-9)) ? 0 : 1; // this week is still running
-    assert.equal(first.open, open);
-    assert.equal(first.missed, weeks.length - 1 - open);
+    assert.equal(first.open, 1, 'this week is still running');
+    assert.equal(first.missed, weeks.length - 2);
     const general = row(w.chiefs.general.id);
     assert.equal(general.frequency, 'half_month');
     assert.equal(general.done, 0);
