@@ -702,7 +702,7 @@ int case_create(jc_ctx *c, const case_input *in, const case_photo_in *photo, int
         char key[33];
         int64_t pid;
         case_token_new(key);
-        if ((rc = db_photo_insert(c, k.id, k.area_code, photo, key, &pid))) goto fail;
+        if ((rc = db_photo_insert(c, k.id, photo, key, &pid))) goto fail;
     }
     json_t *snap = case_audit(c, &k);
     if (k.attributes) json_object_set_new(snap, "attributes", json_string(k.attributes));
@@ -1097,7 +1097,7 @@ int case_add_photo(jc_ctx *c, int64_t id, const case_photo_in *p, int64_t *photo
     }
     char key[33];
     case_token_new(key);
-    if ((rc = db_photo_insert(c, id, k.area_code, p, key, photo_id))) goto fail;
+    if ((rc = db_photo_insert(c, id, p, key, photo_id))) goto fail;
     json_t *after =
         jc_own(c, json_pack("{s:I, s:s, s:s, s:I}", "photo_id", (json_int_t)*photo_id, "stage",
                             p->stage, "content_type", p->type, "size", (json_int_t)p->len));

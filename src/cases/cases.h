@@ -160,8 +160,8 @@ int db_case_count_from_addr(jc_ctx *c, const char *addr, int64_t since, int64_t 
                             int64_t *oldest);
 int db_open311_lock_addr(jc_ctx *c, const char *addr);
 
-int db_photo_insert(jc_ctx *c, int64_t case_id, const char *area, const case_photo_in *p,
-                    const char *key, int64_t *id);
+int db_photo_insert(jc_ctx *c, int64_t case_id, const case_photo_in *p, const char *key,
+                    int64_t *id);
 int db_photo_count(jc_ctx *c, int64_t case_id, int64_t *n);
 /* list of {id, stage, content_type, size, key, created_at} for a case */
 int db_photo_list(jc_ctx *c, int64_t case_id, bool public_only, json_t *out);

@@ -595,10 +595,9 @@ static const char SQL_PHOTO_PUBLIC[] =
     "SELECT m.content_type, m.data, m.case_id FROM case_media m JOIN cases k ON k.id = m.case_id"
     " WHERE m.pkey = ?1 AND m.stage = 'report' AND k.hidden = 0";
 
-int db_photo_insert(jc_ctx *c, int64_t case_id, const char *area, const case_photo_in *p,
-                    const char *key, int64_t *id)
+int db_photo_insert(jc_ctx *c, int64_t case_id, const case_photo_in *p, const char *key,
+                    int64_t *id)
 {
-    (void)area;
     unsigned char d[32];
     char hex[65];
     crypto_hash_sha256(d, p->data, p->len);
