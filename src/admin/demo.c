@@ -76,6 +76,10 @@ static const struct demo_user users[] = {
      "13803710007",
      RB(ROLE_GRID_WORKER),
      {"410104007001001", "410104007001002"}},
+    /* city management (cases): a first-level road chief and members of two more teams */
+    {"roadchief1", "刘卫东(一级路长)", "13803710008", RB(ROLE_ROAD_CHIEF), {"410104007000"}},
+    {"cleaner", "郭红梅(卫生清洁队员)", "13803710009", RB(ROLE_TEAM_MEMBER), {"410104007000"}},
+    {"patroller", "马强(日常巡逻队员)", "13803710010", RB(ROLE_TEAM_MEMBER), {"410104007000"}},
 };
 
 int demo_areas(jc_ctx *c)

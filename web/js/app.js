@@ -13,6 +13,7 @@ import './pages/login.js';
 import './pages/ledger.js';
 import './pages/party.js';
 import './pages/duties.js';
+import './pages/cases.js';
 import './pages/areas.js';
 import './pages/users.js';
 import './pages/audit.js';
