@@ -63,8 +63,8 @@ run: deps-build
 	@$(MAKE) --no-print-directory all
 	@if [ ! -f $(DB) ]; then $(BUILD)/jiceng init --db $(DB) --demo --admin-password "$${JICENG_ADMIN_PASSWORD:-jiceng-demo}"; fi
 	@echo "jiceng: open http://$(LISTEN) and log in as admin, password $${JICENG_ADMIN_PASSWORD:-jiceng-demo}"
-	@echo "        (unless $(DB) existed before); demo users leader leader2 instructor poverty roadchief team grid"
-	@echo "        have the same password. Stop with Ctrl-C."
+	@echo "        (unless $(DB) existed before). The other demo users (\`$(BUILD)/jiceng user list --db $(DB)\`)"
+	@echo "        have the same password; residents report problems at http://$(LISTEN)/#/report. Ctrl-C stops."
 	$(BUILD)/jiceng serve --db $(DB) --listen $(LISTEN)
 
 # Every test: unit (cmocka), API over HTTP on SQLite and on PostgreSQL, browser (Chromium).

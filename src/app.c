@@ -11,11 +11,7 @@ extern const jc_module poverty_module;
 extern const jc_module cases_module;
 
 const jc_module *const jc_modules[] = {
-    &admin_module,
-    &ledger_module,
-    &party_module,
-    &poverty_module,
-    &cases_module,
+    &admin_module, &ledger_module, &party_module, &poverty_module, &cases_module,
 };
 const size_t jc_nmodules = JC_NELEM(jc_modules);
 

@@ -113,10 +113,11 @@ static int cmd_init(int argc, char **argv)
     if ((rc = store_commit(k.db))) return cli_fail(&k, "init", rc);
     printf("database %s initialised%s\n", OPT("--db")->value, demo ? " with the demo world" : "");
     printf("administrator: admin / %s\n", pw);
-    if (demo)
-        printf("demo users (same password): leader leader2 instructor poverty roadchief team grid"
-               " — `jiceng user list --db %s`\n",
-               OPT("--db")->value);
+    if (demo) {
+        printf("demo users (same password): ");
+        demo_print_users(stdout);
+        printf(" — `jiceng user list --db %s`\n", OPT("--db")->value);
+    }
     cli_close(&k);
     return 0;
 fail:

@@ -82,6 +82,12 @@ static const struct demo_user users[] = {
     {"patroller", "马强(日常巡逻队员)", "13803710010", RB(ROLE_TEAM_MEMBER), {"410104007000"}},
 };
 
+void demo_print_users(FILE *out)
+{
+    for (size_t i = 0; i < JC_NELEM(users); i++)
+        fprintf(out, "%s%s", i ? " " : "", users[i].username);
+}
+
 int demo_areas(jc_ctx *c)
 {
     int rc;

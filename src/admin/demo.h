@@ -4,8 +4,12 @@
 
 #include "../kernel/ctx.h"
 
+#include <stdio.h>
+
 /* The area tree of the demo world, from 郑州市 down to grids. */
 int demo_areas(jc_ctx *c);
+/* The demo usernames, space-separated. */
+void demo_print_users(FILE *out);
 /* One user per role; every demo user gets `password` (the administrator's). */
 int demo_users(jc_ctx *c, const char *password);
 
