@@ -79,14 +79,14 @@ test('validation errors name the field and create nothing', async () => {
 });
 
 test('an area code inside the grants that names no area is 422 unknown_area', async () => {
-    const body = taskBody('410104007998', { title: uniq('不存在的社区') });
+    const body = taskBody('410104007199', { title: uniq('不存在的社区') });
     assertError(await leader.post('/api/v1/ledger/tasks', body), 422, 'unknown_area', 'area');
     assert.equal(await countTasks(leader, body.title), 0);
     const t = await createTask(leader, LONGHAI);
-    assertError(await leader.patch(`/api/v1/ledger/tasks/${t.id}`, { version: 1, area: '410104007001998' }),
+    assertError(await leader.patch(`/api/v1/ledger/tasks/${t.id}`, { version: 1, area: '410104007001199' }),
         422, 'unknown_area', 'area');
     const duty = {
-        title: body.title, area: '410104007998', category: '四个一', frequency: 'month',
+        title: body.title, area: '410104007199', category: '四个一', frequency: 'month',
         start_date: shanghaiDate(0),
     };
     assertError(await leader.post('/api/v1/ledger/duties', duty), 422, 'unknown_area', 'area');
