@@ -27,6 +27,10 @@ typedef struct jc_module {
     int (*tick)(jc_ctx *c); /* periodic, idempotent (several servers may run it at once) */
     const jc_command *commands;
     size_t ncommands;
+    /* errors of paths under error_prefix are written by render_error (a protocol of its own,
+     * such as Open311), also when no route matched or before the handler ran */
+    const char *error_prefix;
+    void (*render_error)(jc_req *r, int rc);
 } jc_module;
 
 extern const jc_module *const jc_modules[];

@@ -206,7 +206,11 @@ static int cmd_serve(int argc, char **argv)
         return 1;
     }
     for (size_t i = 0; i < jc_nmodules; i++)
-        if (!router_add(&app, jc_modules[i]->routes, jc_modules[i]->nroutes)) return 1;
+        if (!router_add(&app, jc_modules[i]->routes, jc_modules[i]->nroutes) ||
+            (jc_modules[i]->render_error &&
+             !router_add_error_hook(&app, jc_modules[i]->error_prefix,
+                                    jc_modules[i]->render_error)))
+            return 1;
     rc = http_serve(&app, listen, (int)threads, tick, &t, 60);
     store_pool_free(app.pool);
     free(app.routes);

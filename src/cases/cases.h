@@ -418,6 +418,7 @@ int db_satisfaction_rows(jc_ctx *c, const case_filter *f, bool by_team, json_t *
 
 /* ---- Open311 (open311.c) and the module (cases_api.c) ---- */
 int open311_discovery(jc_req *r);
+void open311_render_error(jc_req *r, int rc);
 int open311_services(jc_req *r);
 int open311_service(jc_req *r);
 int open311_get(jc_req *r);

@@ -1408,4 +1408,6 @@ const jc_module cases_module = {
     .demo = cases_demo,
     .commands = cases_commands,
     .ncommands = JC_NELEM(cases_commands),
+    .error_prefix = "/open311/",
+    .render_error = open311_render_error,
 };

@@ -297,6 +297,15 @@ static int o311_fail(jc_req *r, bool xml, int rc)
     return o311_error(r, xml, status, field, en ? en : "request failed", zh);
 }
 
+/* Errors the router meets on /open311/ paths (no such path, bad bytes in the address, the
+ * database away) in the protocol's own format, JSON or XML after the path's extension. */
+void open311_render_error(jc_req *r, int rc)
+{
+    size_t n = strlen(r->path);
+    bool xml = n > 4 && strcmp(r->path + n - 4, ".xml") == 0;
+    o311_fail(r, xml, rc);
+}
+
 /* ---- discovery and services ---- */
 
 static const char *base_url(jc_ctx *c)

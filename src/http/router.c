@@ -31,6 +31,15 @@ bool router_add(jc_app *app, const jc_route *routes, size_t n)
     return true;
 }
 
+bool router_add_error_hook(jc_app *app, const char *prefix, void (*render)(jc_req *r, int rc))
+{
+    if (app->nerror_hooks >= (int)JC_NELEM(app->error_hooks)) return false;
+    app->error_hooks[app->nerror_hooks].prefix = prefix;
+    app->error_hooks[app->nerror_hooks].render = render;
+    app->nerror_hooks++;
+    return true;
+}
+
 /* Matches path against pattern segment by segment; {x} takes one non-empty segment. */
 static bool match(const char *pat, const char *path, const char **vars, int *nvars, arena *a)
 {
@@ -218,8 +227,18 @@ void req_etag(jc_req *r, int64_t version)
 
 /* ---- dispatch ---- */
 
-static void error_body(jc_req *r, int rc)
+static void error_body(const jc_app *app, jc_req *r, int rc)
 {
+    for (int i = 0; app && i < app->nerror_hooks; i++)
+        if (strncmp(r->path, app->error_hooks[i].prefix, strlen(app->error_hooks[i].prefix)) == 0) {
+            if (!r->c.err.code) r->c.err.code = jc_strerror(rc);
+            r->status = jc_rc_http_status(rc);
+            r->out = NULL;
+            r->w = NULL;
+            r->raw = NULL;
+            app->error_hooks[i].render(r, rc);
+            if (r->raw) return;
+        }
     jc_err *e = &r->c.err;
     if (!e->code) {
         e->code = jc_strerror(rc);
@@ -340,12 +359,14 @@ void router_dispatch(jc_app *app, jc_req *r)
     if (!r->route) {
         if (other) {
             req_set_header(r, "Allow", allowed_methods(app, r->path, r->c.a));
-            error_body(r, jc_fail(&r->c, JC_EINVAL, "method_not_allowed", NULL,
-                                  "method not allowed here", "不支持此请求方法"));
+            error_body(app, r,
+                       jc_fail(&r->c, JC_EINVAL, "method_not_allowed", NULL,
+                               "method not allowed here", "不支持此请求方法"));
             r->status = 405;
         } else {
-            error_body(r, jc_fail(&r->c, JC_ENOTFOUND, "not_found", NULL, "no such resource",
-                                  "资源不存在"));
+            error_body(
+                app, r,
+                jc_fail(&r->c, JC_ENOTFOUND, "not_found", NULL, "no such resource", "资源不存在"));
         }
         return;
     }
@@ -388,7 +409,7 @@ void router_dispatch(jc_app *app, jc_req *r)
         if (rc >= JC_ENOMEM && rc != JC_EBUSY)
             jc_log(LOG_ERR, "%s %s: %s (%s)", r->method, r->path, jc_strerror(rc),
                    r->c.err.en ? r->c.err.en : "-");
-        error_body(r, rc);
+        error_body(app, r, rc);
         json_t *ra = r->c.err.extra ? json_object_get(r->c.err.extra, "retry_after") : NULL;
         if (rc == JC_ERATE && json_is_integer(ra))
             req_set_header(r, "Retry-After",

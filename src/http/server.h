@@ -7,8 +7,16 @@
 
 #include <stdint.h>
 
+/* Errors of paths under a prefix written in a module's own format (Open311 speaks its own). */
+struct error_hook {
+    const char *prefix;
+    void (*render)(jc_req *r, int rc); /* sets r->status and r->raw from r->c.err */
+};
+
 typedef struct jc_app {
     store_pool *pool;
+    struct error_hook error_hooks[8];
+    int nerror_hooks;
     const jc_route **routes; /* malloc: pointers into the modules' static tables */
     size_t nroutes;
     bool trust_proxy;   /* take the client address from X-Forwarded-For */
@@ -18,6 +26,8 @@ typedef struct jc_app {
 
 /* Collects routes of all modules; false on a duplicate method+pattern. */
 bool router_add(jc_app *app, const jc_route *routes, size_t n);
+/* Errors under `prefix` (even with no route, or before the handler ran) go to render(). */
+bool router_add_error_hook(jc_app *app, const char *prefix, void (*render)(jc_req *r, int rc));
 const jc_route *router_match(const jc_app *app, const char *method, const char *path,
                              const char **vars, int *nvars, arena *a, bool *other_method);
 /* Runs the request end to end: auth, body, handler, error mapping. The response is in r. */

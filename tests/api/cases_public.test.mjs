@@ -454,3 +454,25 @@ test('the public report page\'s data: roads to draw, public services, limits', a
     assert.equal(info.photo_max_bytes, 5 * 1024 * 1024);
     assert.equal(info.duplicate_radius_m, 50);
 });
+
+test('errors met before any Open311 handler (no such path, bad bytes) are Open311 errors too', async () => {
+    const json = await anon.get('/open311/v2/nosuch.json');
+    assert.equal(json.status, 404);
+    assert.ok(Array.isArray(json.json), json.text);
+    assert.equal(json.json[0].code, 404);
+    assert.ok(json.json[0].description);
+    const xml = await anon.get('/open311/v2/nosuch.xml');
+    assert.equal(xml.status, 404);
+    assert.match(xml.headers.get('content-type'), /xml/);
+    const doc = parseXml(xml.text);
+    assert.equal(doc.name, 'errors');
+    assert.equal(doc.children[0].children.find((c) => c.name === 'code').text, '404');
+    const bad = await anon.get('/open311/v2/requests.json?service_code=%ff');
+    assert.equal(bad.status, 400);
+    assert.equal(bad.json[0].code, 400);
+    assert.equal(bad.json[0].field, 'service_code');
+    // the rest of the API keeps its own error format
+    const api = await anon.get('/api/v1/nosuch');
+    assert.equal(api.status, 404);
+    assert.equal(api.json.error.code, 'not_found');
+});
