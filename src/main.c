@@ -282,8 +282,9 @@ static int cmd_user(int argc, char **argv)
         for (int i = 0; i < nroles; i++) {
             jc_role r = jc_role_from_code(roles[i]);
             if (r == ROLE__MAX) {
+                rc = usage_error("user", "unknown role '%s'", roles[i]); /* roles[] is arena */
                 cli_close(&k);
-                return usage_error("user", "unknown role '%s'", roles[i]);
+                return rc;
             }
             in.roles |= RB(r);
         }
