@@ -131,14 +131,6 @@ const store_migration cases_migrations[CASES_NMIGRATIONS] = {{1, M1, NULL}};
 
 /* ---- small helpers ---- */
 
-static void opt_int(store_stmt *st, int idx, int64_t v)
-{
-    if (v > 0)
-        store_bind_int(st, idx, v);
-    else
-        store_bind_null_int(st, idx);
-}
-
 #define TXT(i) arena_strdup(c->a, store_col_text(st, i))
 
 static int stale(jc_ctx *c, const char *en, const char *zh)
@@ -161,23 +153,6 @@ static int run_versioned(jc_ctx *c, store_stmt *st, const char *en, const char *
     int rc = store_run(st);
     if (rc) return jc_fail_db(c, rc);
     return store_changes(st) == 0 ? stale(c, en, zh) : JC_OK;
-}
-
-static const char *like_pattern(jc_ctx *c, const char *q)
-{
-    if (!q || !*q) return NULL;
-    size_t n = strlen(q);
-    char *p = arena_alloc(c->a, n * 2 + 3);
-    if (!p) return NULL;
-    size_t o = 0;
-    p[o++] = '%';
-    for (size_t i = 0; i < n; i++) {
-        if (q[i] == '%' || q[i] == '_' || q[i] == '\\') p[o++] = '\\';
-        p[o++] = q[i];
-    }
-    p[o++] = '%';
-    p[o] = '\0';
-    return p;
 }
 
 /* ---- cases ---- */
@@ -330,13 +305,13 @@ int db_case_insert(jc_ctx *c, const case_rec *k, const char *token_hash, int64_t
     bind_pos(st, 7, k->has_pos, k->lat);
     bind_pos(st, 8, k->has_pos, k->lng);
     store_bind_text(st, 9, k->address ? k->address : "");
-    opt_int(st, 10, k->road_id);
-    opt_int(st, 11, k->chief_id);
-    opt_int(st, 12, k->team_id);
-    opt_int(st, 13, k->assignee_id);
-    opt_int(st, 14, k->site_id);
-    opt_int(st, 15, k->inspection_id);
-    opt_int(st, 16, k->patrol_id);
+    store_bind_opt_int(st, 10, k->road_id, k->road_id > 0);
+    store_bind_opt_int(st, 11, k->chief_id, k->chief_id > 0);
+    store_bind_opt_int(st, 12, k->team_id, k->team_id > 0);
+    store_bind_opt_int(st, 13, k->assignee_id, k->assignee_id > 0);
+    store_bind_opt_int(st, 14, k->site_id, k->site_id > 0);
+    store_bind_opt_int(st, 15, k->inspection_id, k->inspection_id > 0);
+    store_bind_opt_int(st, 16, k->patrol_id, k->patrol_id > 0);
     store_bind_text(st, 17, k->reporter_name);
     store_bind_text(st, 18, k->reporter_phone);
     store_bind_text(st, 19, k->reporter_email);
@@ -346,8 +321,8 @@ int db_case_insert(jc_ctx *c, const case_rec *k, const char *token_hash, int64_t
     store_bind_text(st, 23, NULL);
     store_bind_text(st, 24, token_hash);
     store_bind_text(st, 25, k->state);
-    opt_int(st, 26, k->deadline_at);
-    opt_int(st, 27, c->user && !c->user->system ? c->user->id : 0);
+    store_bind_opt_int(st, 26, k->deadline_at, k->deadline_at > 0);
+    jc_bind_actor(st, 27, c);
     store_bind_int(st, 28, c->now);
     rc = store_one(st);
     *id = rc ? 0 : store_col_int(st, 0);
@@ -371,20 +346,20 @@ int db_case_update(jc_ctx *c, const case_rec *k, int64_t version)
     bind_pos(st, 9, k->has_pos, k->lat);
     bind_pos(st, 10, k->has_pos, k->lng);
     store_bind_text(st, 11, k->address ? k->address : "");
-    opt_int(st, 12, k->road_id);
-    opt_int(st, 13, k->chief_id);
-    opt_int(st, 14, k->team_id);
-    opt_int(st, 15, k->assignee_id);
+    store_bind_opt_int(st, 12, k->road_id, k->road_id > 0);
+    store_bind_opt_int(st, 13, k->chief_id, k->chief_id > 0);
+    store_bind_opt_int(st, 14, k->team_id, k->team_id > 0);
+    store_bind_opt_int(st, 15, k->assignee_id, k->assignee_id > 0);
     store_bind_text(st, 16, k->state);
-    opt_int(st, 17, k->deadline_at);
-    opt_int(st, 18, k->suspended_at);
-    opt_int(st, 19, k->merged_into);
+    store_bind_opt_int(st, 17, k->deadline_at, k->deadline_at > 0);
+    store_bind_opt_int(st, 18, k->suspended_at, k->suspended_at > 0);
+    store_bind_opt_int(st, 19, k->merged_into, k->merged_into > 0);
     store_bind_text(st, 20, k->last_note);
     store_bind_text(st, 21, k->reply);
     store_bind_text(st, 22, k->last_reason);
     store_bind_int(st, 23, k->reopen_count);
-    opt_int(st, 24, k->closed_at);
-    opt_int(st, 25, k->dispatched_at);
+    store_bind_opt_int(st, 24, k->closed_at, k->closed_at > 0);
+    store_bind_opt_int(st, 25, k->dispatched_at, k->dispatched_at > 0);
     store_bind_int(st, 26, c->now);
     store_bind_int(st, 27, k->id);
     store_bind_int(st, 28, version);
@@ -400,7 +375,7 @@ static void bind_case_filter(jc_ctx *c, store_stmt *st, const case_filter *f)
     store_bind_int(st, 5, f->states);
     store_bind_text(st, 6, f->service);
     store_bind_text(st, 7, f->source);
-    store_bind_text(st, 8, like_pattern(c, f->q));
+    store_bind_text(st, 8, store_like_contains(c->a, f->q));
     store_bind_int(st, 9, f->road_id);
     store_bind_int(st, 10, f->team_id);
     store_bind_int(st, 11, f->chief_id);
@@ -612,7 +587,7 @@ int db_photo_insert(jc_ctx *c, int64_t case_id, const case_photo_in *p, const ch
     store_bind_text(st, 5, hex);
     store_bind_text(st, 6, key);
     store_bind_blob(st, 7, p->data, p->len);
-    opt_int(st, 8, c->user && !c->user->system ? c->user->id : 0);
+    jc_bind_actor(st, 8, c);
     store_bind_int(st, 9, c->now);
     rc = store_one(st);
     *id = rc ? 0 : store_col_int(st, 0);
@@ -834,7 +809,7 @@ int db_road_insert(jc_ctx *c, const road_rec *r, int64_t *id)
     store_bind_text(st, 3, r->description ? r->description : "");
     store_bind_text(st, 4, r->geometry);
     store_bind_int(st, 5, r->length_m);
-    opt_int(st, 6, c->user && !c->user->system ? c->user->id : 0);
+    jc_bind_actor(st, 6, c);
     store_bind_int(st, 7, c->now);
     rc = store_one(st);
     *id = rc ? 0 : store_col_int(st, 0);
@@ -968,7 +943,7 @@ int db_chief_insert(jc_ctx *c, const chief_rec *k, int64_t *id)
     store_bind_text(st, 3, k->name);
     store_bind_text(st, 4, k->title ? k->title : "");
     store_bind_text(st, 5, k->phone);
-    opt_int(st, 6, k->user_id);
+    store_bind_opt_int(st, 6, k->user_id, k->user_id > 0);
     store_bind_text(st, 7, k->duties);
     store_bind_text(st, 8, k->since);
     store_bind_int(st, 9, c->now);
@@ -987,7 +962,7 @@ int db_chief_update(jc_ctx *c, const chief_rec *k, int64_t version)
     store_bind_text(st, 2, k->name);
     store_bind_text(st, 3, k->title ? k->title : "");
     store_bind_text(st, 4, k->phone);
-    opt_int(st, 5, k->user_id);
+    store_bind_opt_int(st, 5, k->user_id, k->user_id > 0);
     store_bind_text(st, 6, k->duties);
     store_bind_text(st, 7, k->since);
     store_bind_int(st, 8, k->active ? 1 : 0);
@@ -1267,8 +1242,8 @@ int db_patrol_insert(jc_ctx *c, const patrol_row_in *in, int64_t *id)
     if (rc) return jc_fail_db(c, rc);
     store_bind_text(st, 1, in->area);
     store_bind_int(st, 2, in->road_id);
-    opt_int(st, 3, in->chief_id);
-    opt_int(st, 4, in->user_id);
+    store_bind_opt_int(st, 3, in->chief_id, in->chief_id > 0);
+    store_bind_opt_int(st, 4, in->user_id, in->user_id > 0);
     store_bind_text(st, 5, in->patroller);
     store_bind_text(st, 6, in->kind);
     store_bind_int(st, 7, in->started_at);
@@ -1277,7 +1252,7 @@ int db_patrol_insert(jc_ctx *c, const patrol_row_in *in, int64_t *id)
     store_bind_text(st, 10, in->findings ? in->findings : "");
     store_bind_text(st, 11, in->track);
     store_bind_int(st, 12, in->distance_m);
-    opt_int(st, 13, c->user && !c->user->system ? c->user->id : 0);
+    jc_bind_actor(st, 13, c);
     store_bind_int(st, 14, c->now);
     rc = store_one(st);
     *id = rc ? 0 : store_col_int(st, 0);
@@ -1499,7 +1474,7 @@ int db_site_insert(jc_ctx *c, const site_rec *s, int64_t *id)
     store_bind_text(st, 8, s->start_date);
     store_bind_text(st, 9, s->end_date);
     store_bind_text(st, 10, s->supervisors ? s->supervisors : "[]");
-    opt_int(st, 11, c->user && !c->user->system ? c->user->id : 0);
+    jc_bind_actor(st, 11, c);
     store_bind_int(st, 12, c->now);
     rc = store_one(st);
     *id = rc ? 0 : store_col_int(st, 0);
@@ -1598,7 +1573,7 @@ int db_checklist_insert(jc_ctx *c, int64_t version, const char *items, const cha
     store_bind_int(st, 1, version);
     store_bind_text(st, 2, items);
     store_bind_text(st, 3, note ? note : "");
-    opt_int(st, 4, c->user && !c->user->system ? c->user->id : 0);
+    jc_bind_actor(st, 4, c);
     store_bind_int(st, 5, c->now);
     rc = store_run(st);
     if (rc == JC_ECONFLICT)
@@ -1663,7 +1638,7 @@ int db_inspection_insert(jc_ctx *c, int64_t site_id, const char *area, int64_t c
     store_bind_text(st, 4, kind);
     store_bind_int(st, 5, at);
     store_bind_text(st, 6, day);
-    opt_int(st, 7, c->user && !c->user->system ? c->user->id : 0);
+    jc_bind_actor(st, 7, c);
     store_bind_text(st, 8, c->user ? c->user->display_name : "");
     store_bind_text(st, 9, results);
     store_bind_int(st, 10, passed);

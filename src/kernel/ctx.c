@@ -49,6 +49,12 @@ void jc_fail_extra(jc_ctx *c, const char *key, json_t *value)
         json_decref(value);
 }
 
+void jc_bind_actor(store_stmt *st, int idx, const jc_ctx *c)
+{
+    bool real = c->user && !c->user->system;
+    store_bind_opt_int(st, idx, real ? c->user->id : 0, real);
+}
+
 bool jc_user_has(const jc_user *u, unsigned roles_mask)
 {
     return u && (u->system || (u->roles & roles_mask));

@@ -79,6 +79,9 @@ int jc_fail_db(jc_ctx *c, int rc);
 void jc_fail_extra(jc_ctx *c, const char *key, json_t *value);
 
 bool jc_user_has(const jc_user *u, unsigned roles_mask);
+/* Binds the acting user's id for a created_by-style column: NULL for the system user (command
+ * line, periodic jobs) and for anonymous requests. */
+void jc_bind_actor(store_stmt *st, int idx, const jc_ctx *c);
 /* Arena-owned jansson value: decref'd when the request ends. Returns v, or NULL (v released)
  * when the arena is full. */
 json_t *jc_own(jc_ctx *c, json_t *v);

@@ -89,14 +89,6 @@ static const char SQL_TASK_UPDATE[] =
     " closed_at = ?14, updated_at = ?15, version = version + 1"
     " WHERE id = ?16 AND version = ?17";
 
-static void opt_int(store_stmt *st, int idx, int64_t v, bool present)
-{
-    if (present)
-        store_bind_int(st, idx, v);
-    else
-        store_bind_null_int(st, idx);
-}
-
 static void task_from_row(jc_ctx *c, store_stmt *st, ledger_task *t)
 {
     memset(t, 0, sizeof *t);
@@ -152,12 +144,12 @@ int db_ledger_task_insert(jc_ctx *c, const ledger_task *t, int64_t *id)
     store_bind_text(st, 4, t->category);
     store_bind_text(st, 5, t->responsible_unit ? t->responsible_unit : "");
     store_bind_text(st, 6, t->responsible_person ? t->responsible_person : "");
-    opt_int(st, 7, t->assignee_id, t->assignee_id > 0);
+    store_bind_opt_int(st, 7, t->assignee_id, t->assignee_id > 0);
     store_bind_text(st, 8, t->deadline);
     store_bind_text(st, 9, t->state);
-    opt_int(st, 10, t->duty_id, t->duty_id > 0);
+    store_bind_opt_int(st, 10, t->duty_id, t->duty_id > 0);
     store_bind_text(st, 11, t->period);
-    opt_int(st, 12, c->user ? c->user->id : 0, c->user && !c->user->system);
+    jc_bind_actor(st, 12, c);
     store_bind_int(st, 13, c->now);
     rc = store_step(st);
     *id = rc == STORE_ROW ? store_col_int(st, 0) : 0;
@@ -190,14 +182,14 @@ int db_ledger_task_update(jc_ctx *c, const ledger_task *t, int64_t version)
     store_bind_text(st, 4, t->category);
     store_bind_text(st, 5, t->responsible_unit);
     store_bind_text(st, 6, t->responsible_person);
-    opt_int(st, 7, t->assignee_id, t->assignee_id > 0);
+    store_bind_opt_int(st, 7, t->assignee_id, t->assignee_id > 0);
     store_bind_text(st, 8, t->deadline);
     store_bind_text(st, 9, t->state);
-    opt_int(st, 10, t->score, t->has_score);
+    store_bind_opt_int(st, 10, t->score, t->has_score);
     store_bind_text(st, 11, t->eval_comment);
     store_bind_text(st, 12, t->last_note);
     store_bind_int(st, 13, t->reopen_count);
-    opt_int(st, 14, t->closed_at, t->closed_at > 0);
+    store_bind_opt_int(st, 14, t->closed_at, t->closed_at > 0);
     store_bind_int(st, 15, c->now);
     store_bind_int(st, 16, t->id);
     store_bind_int(st, 17, version);
@@ -210,23 +202,6 @@ int db_ledger_task_update(jc_ctx *c, const ledger_task *t, int64_t version)
     return JC_OK;
 }
 
-static const char *like_pattern(jc_ctx *c, const char *q)
-{
-    if (!q || !*q) return NULL;
-    size_t n = strlen(q);
-    char *p = arena_alloc(c->a, n * 2 + 3);
-    if (!p) return NULL;
-    size_t o = 0;
-    p[o++] = '%';
-    for (size_t i = 0; i < n; i++) {
-        if (q[i] == '%' || q[i] == '_' || q[i] == '\\') p[o++] = '\\';
-        p[o++] = q[i];
-    }
-    p[o++] = '%';
-    p[o] = '\0';
-    return p;
-}
-
 static void bind_task_filter(jc_ctx *c, store_stmt *st, const ledger_filter *f)
 {
     char today[11];
@@ -237,7 +212,7 @@ static void bind_task_filter(jc_ctx *c, store_stmt *st, const ledger_filter *f)
     store_bind_int(st, 4, c->user->id);
     store_bind_int(st, 5, f->states);
     store_bind_text(st, 6, f->category);
-    store_bind_text(st, 7, like_pattern(c, f->q));
+    store_bind_text(st, 7, store_like_contains(c->a, f->q));
     store_bind_text(st, 8, f->from);
     store_bind_text(st, 9, f->to);
     store_bind_int(st, 10, f->duty_id);
@@ -387,10 +362,10 @@ int db_ledger_duty_insert(jc_ctx *c, const ledger_duty *d, int64_t *id)
     store_bind_text(st, 5, d->frequency);
     store_bind_text(st, 6, d->responsible_unit ? d->responsible_unit : "");
     store_bind_text(st, 7, d->responsible_person ? d->responsible_person : "");
-    opt_int(st, 8, d->assignee_id, d->assignee_id > 0);
+    store_bind_opt_int(st, 8, d->assignee_id, d->assignee_id > 0);
     store_bind_text(st, 9, d->start_date);
     store_bind_int(st, 10, d->active ? 1 : 0);
-    opt_int(st, 11, c->user ? c->user->id : 0, c->user && !c->user->system);
+    jc_bind_actor(st, 11, c);
     store_bind_int(st, 12, c->now);
     rc = store_one(st);
     *id = rc ? 0 : store_col_int(st, 0);
@@ -408,7 +383,7 @@ int db_ledger_duty_update(jc_ctx *c, const ledger_duty *d, int64_t version)
     store_bind_text(st, 3, d->category);
     store_bind_text(st, 4, d->responsible_unit);
     store_bind_text(st, 5, d->responsible_person);
-    opt_int(st, 6, d->assignee_id, d->assignee_id > 0);
+    store_bind_opt_int(st, 6, d->assignee_id, d->assignee_id > 0);
     store_bind_int(st, 7, d->active ? 1 : 0);
     store_bind_int(st, 8, c->now);
     store_bind_int(st, 9, d->id);

@@ -164,31 +164,6 @@ static void bind_scope(jc_ctx *c, store_stmt *st, const party_filter *f)
     store_bind_int(st, 4, c->user->id);
 }
 
-static void opt_int(store_stmt *st, int idx, int64_t v)
-{
-    if (v > 0)
-        store_bind_int(st, idx, v);
-    else
-        store_bind_null_int(st, idx);
-}
-
-static const char *like(jc_ctx *c, const char *q)
-{
-    if (!q || !*q) return NULL;
-    size_t n = strlen(q);
-    char *p = arena_alloc(c->a, n * 2 + 3);
-    if (!p) return NULL;
-    size_t o = 0;
-    p[o++] = '%';
-    for (size_t i = 0; i < n; i++) {
-        if (q[i] == '%' || q[i] == '_' || q[i] == '\\') p[o++] = '\\';
-        p[o++] = q[i];
-    }
-    p[o++] = '%';
-    p[o] = '\0';
-    return p;
-}
-
 static int64_t page_limit(const party_filter *f)
 {
     return f->limit > 0 ? f->limit : (int64_t)1 << 40;
@@ -209,11 +184,6 @@ static int run_versioned(jc_ctx *c, store_stmt *st, const char *en, const char *
     if (rc) return jc_fail_db(c, rc);
     if (store_changes(st) == 0) return stale(c, en, zh);
     return JC_OK;
-}
-
-static int64_t creator(jc_ctx *c)
-{
-    return c->user && !c->user->system ? c->user->id : 0;
 }
 
 /* ---- units ---- */
@@ -373,7 +343,7 @@ int db_party_unit_insert(jc_ctx *c, const party_unit *u, int64_t *id)
     int rc = store_prepare(c->db, SQL_UNIT_INSERT, &st);
     if (rc) return jc_fail_db(c, rc);
     bind_unit_values(st, u);
-    opt_int(st, 14, creator(c));
+    jc_bind_actor(st, 14, c);
     store_bind_int(st, 15, c->now);
     rc = store_one(st);
     *id = rc ? 0 : store_col_int(st, 0);
@@ -407,7 +377,7 @@ int db_party_unit_update(jc_ctx *c, const party_unit *u, int64_t version)
 static void bind_unit_filter(jc_ctx *c, store_stmt *st, const party_filter *f)
 {
     bind_scope(c, st, f);
-    store_bind_text(st, 5, like(c, f->q));
+    store_bind_text(st, 5, store_like_contains(c->a, f->q));
     store_bind_text(st, 6, f->category);
     store_bind_text(st, 7, f->kind);
     store_bind_text(st, 8, f->status);
@@ -594,7 +564,7 @@ static void bind_org_values(store_stmt *st, const party_org *o)
     store_bind_text(st, 5, o->status);
     store_bind_text(st, 6, o->established_on);
     store_bind_text(st, 7, o->dissolved_on);
-    opt_int(st, 8, o->parent_id);
+    store_bind_opt_int(st, 8, o->parent_id, o->parent_id > 0);
     store_bind_text(st, 9, o->secretary ? o->secretary : "");
     store_bind_text(st, 10, o->committee ? o->committee : "[]");
     store_bind_int(st, 11, o->village ? 1 : 0);
@@ -609,7 +579,7 @@ int db_party_org_insert(jc_ctx *c, const party_org *o, int64_t *id)
     int rc = store_prepare(c->db, SQL_ORG_INSERT, &st);
     if (rc) return jc_fail_db(c, rc);
     bind_org_values(st, o);
-    opt_int(st, 15, creator(c));
+    jc_bind_actor(st, 15, c);
     store_bind_int(st, 16, c->now);
     rc = store_one(st);
     *id = rc ? 0 : store_col_int(st, 0);
@@ -634,7 +604,7 @@ static void bind_org_filter(jc_ctx *c, store_stmt *st, const party_filter *f)
     bind_scope(c, st, f);
     store_bind_text(st, 5, f->status);
     store_bind_text(st, 6, f->kind);
-    store_bind_text(st, 7, like(c, f->q));
+    store_bind_text(st, 7, store_like_contains(c->a, f->q));
     store_bind_int(st, 8, f->parent_id);
     store_bind_text(st, 9, f->coverage); /* the setting, for organizations */
 }
@@ -844,15 +814,15 @@ static void bind_member_values(store_stmt *st, const party_member *m)
     store_bind_text(st, 4, m->phone && *m->phone ? m->phone : NULL);
     store_bind_int(st, 5, m->sex);
     store_bind_text(st, 6, m->birth_date);
-    opt_int(st, 7, m->unit_id);
-    opt_int(st, 8, m->org_id);
+    store_bind_opt_int(st, 7, m->unit_id, m->unit_id > 0);
+    store_bind_opt_int(st, 8, m->org_id, m->org_id > 0);
     store_bind_text(st, 9, m->stage);
     store_bind_text(st, 10, m->status);
     for (int s = 0; s < STAGE__MAX; s++)
         store_bind_text(st, 11 + s, m->dates.on[s] && *m->dates.on[s] ? m->dates.on[s] : NULL);
     store_bind_int(st, 16, m->dates.extension_months);
-    opt_int(st, 17, m->introducer_id[0]);
-    opt_int(st, 18, m->introducer_id[1]);
+    store_bind_opt_int(st, 17, m->introducer_id[0], (m->introducer_id[0]) > 0);
+    store_bind_opt_int(st, 18, m->introducer_id[1], (m->introducer_id[1]) > 0);
     store_bind_text(st, 19, m->dues_category ? m->dues_category : "regular");
     store_bind_int(st, 20, m->income_fen);
 }
@@ -863,7 +833,7 @@ int db_party_member_insert(jc_ctx *c, const party_member *m, int64_t *id)
     int rc = store_prepare(c->db, SQL_MEMBER_INSERT, &st);
     if (rc) return jc_fail_db(c, rc);
     bind_member_values(st, m);
-    opt_int(st, 21, creator(c));
+    jc_bind_actor(st, 21, c);
     store_bind_int(st, 22, c->now);
     rc = store_one(st);
     *id = rc ? 0 : store_col_int(st, 0);
@@ -899,7 +869,7 @@ static void bind_member_filter(jc_ctx *c, store_stmt *st, const party_filter *f)
     store_bind_text(st, 6, f->status);
     store_bind_int(st, 7, f->org_id);
     store_bind_int(st, 8, f->unit_id);
-    store_bind_text(st, 9, like(c, f->q));
+    store_bind_text(st, 9, store_like_contains(c->a, f->q));
     /* an exact citizen ID finds a member only for those who may see IDs */
     store_bind_text(st, 10, f->pii && f->q && *f->q ? f->q : "");
 }
@@ -957,14 +927,14 @@ int db_party_transfer_insert(jc_ctx *c, int64_t member_id, const char *area, con
     store_bind_text(st, 2, area);
     store_bind_text(st, 3, on);
     store_bind_text(st, 4, direction);
-    opt_int(st, 5, from_org);
+    store_bind_opt_int(st, 5, from_org, from_org > 0);
     store_bind_text(st, 6, from_text ? from_text : "");
-    opt_int(st, 7, to_org);
+    store_bind_opt_int(st, 7, to_org, to_org > 0);
     store_bind_text(st, 8, to_text ? to_text : "");
-    opt_int(st, 9, from_unit);
-    opt_int(st, 10, to_unit);
+    store_bind_opt_int(st, 9, from_unit, from_unit > 0);
+    store_bind_opt_int(st, 10, to_unit, to_unit > 0);
     store_bind_text(st, 11, note ? note : "");
-    opt_int(st, 12, creator(c));
+    jc_bind_actor(st, 12, c);
     store_bind_int(st, 13, c->now);
     rc = store_one(st);
     *id = rc ? 0 : store_col_int(st, 0);
@@ -1033,7 +1003,7 @@ int db_party_dues_insert(jc_ctx *c, int64_t member_id, const char *area, const c
     store_bind_int(st, 6, paid_fen);
     store_bind_text(st, 7, paid_on);
     store_bind_text(st, 8, note ? note : "");
-    opt_int(st, 9, creator(c));
+    jc_bind_actor(st, 9, c);
     store_bind_int(st, 10, c->now);
     rc = store_one(st);
     *id = rc ? 0 : store_col_int(st, 0);
@@ -1136,7 +1106,7 @@ int db_party_plan_upsert(jc_ctx *c, const party_plan *p, int64_t version)
     store_bind_int(st, 1, p->unit_id);
     store_bind_text(st, 2, p->area_code);
     store_bind_text(st, 3, p->path);
-    opt_int(st, 4, p->instructor_id);
+    store_bind_opt_int(st, 4, p->instructor_id, p->instructor_id > 0);
     store_bind_text(st, 5, p->next_step ? p->next_step : "");
     store_bind_text(st, 6, p->target_date);
     store_bind_int(st, 7, c->now);
@@ -1426,7 +1396,7 @@ int db_party_visit_insert(jc_ctx *c, const char *area, int64_t unit_id, int64_t 
     if (rc) return jc_fail_db(c, rc);
     store_bind_text(st, 1, area);
     store_bind_int(st, 2, unit_id);
-    opt_int(st, 3, instructor_id);
+    store_bind_opt_int(st, 3, instructor_id, instructor_id > 0);
     store_bind_text(st, 4, on);
     store_bind_text(st, 5, kind);
     store_bind_text(st, 6, summary);
@@ -1532,7 +1502,7 @@ int db_party_service_insert(jc_ctx *c, const char *area, const char *list, const
     store_bind_text(st, 3, title);
     store_bind_text(st, 4, description ? description : "");
     store_bind_text(st, 5, provider ? provider : "");
-    opt_int(st, 6, unit_id);
+    store_bind_opt_int(st, 6, unit_id, unit_id > 0);
     store_bind_text(st, 7, contact ? contact : "");
     store_bind_int(st, 8, c->now);
     rc = store_one(st);
@@ -1580,7 +1550,7 @@ int db_party_service_list(jc_ctx *c, const party_filter *f, json_t *items, int64
     if (rc) return jc_fail_db(c, rc);
     bind_scope(c, st, f);
     store_bind_text(st, 5, f->list);
-    store_bind_text(st, 6, like(c, f->q));
+    store_bind_text(st, 6, store_like_contains(c->a, f->q));
     store_bind_int(st, 7, active);
     rc = store_one(st);
     *total = rc ? 0 : store_col_int(st, 0);
@@ -1589,7 +1559,7 @@ int db_party_service_list(jc_ctx *c, const party_filter *f, json_t *items, int64
     if ((rc = store_prepare(c->db, SQL_SERVICE_LIST, &st))) return jc_fail_db(c, rc);
     bind_scope(c, st, f);
     store_bind_text(st, 5, f->list);
-    store_bind_text(st, 6, like(c, f->q));
+    store_bind_text(st, 6, store_like_contains(c->a, f->q));
     store_bind_int(st, 7, active);
     store_bind_int(st, 8, page_limit(f));
     store_bind_int(st, 9, f->offset);
@@ -1828,14 +1798,14 @@ int db_party_meeting_list(jc_ctx *c, const party_filter *f, json_t *items, int64
     int rc = store_prepare(c->db, SQL_MEETING_COUNT, &st);
     if (rc) return jc_fail_db(c, rc);
     bind_scope(c, st, f);
-    store_bind_text(st, 5, like(c, f->q));
+    store_bind_text(st, 5, store_like_contains(c->a, f->q));
     rc = store_one(st);
     *total = rc ? 0 : store_col_int(st, 0);
     store_reset(st);
     if (rc) return jc_fail_db(c, rc);
     if ((rc = store_prepare(c->db, SQL_MEETING_LIST, &st))) return jc_fail_db(c, rc);
     bind_scope(c, st, f);
-    store_bind_text(st, 5, like(c, f->q));
+    store_bind_text(st, 5, store_like_contains(c->a, f->q));
     store_bind_int(st, 6, page_limit(f));
     store_bind_int(st, 7, f->offset);
     while ((rc = store_step(st)) == STORE_ROW) json_array_append_new(items, meeting_from_row(st));

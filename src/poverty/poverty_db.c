@@ -205,19 +205,6 @@ const unsigned poverty_nmigrations = JC_NELEM(poverty_migrations);
 
 #define TXT(i) arena_strdup(c->a, store_col_text(st, i))
 
-static void opt_int(store_stmt *st, int idx, int64_t v, bool present)
-{
-    if (present)
-        store_bind_int(st, idx, v);
-    else
-        store_bind_null_int(st, idx);
-}
-
-static void bind_creator(jc_ctx *c, store_stmt *st, int idx)
-{
-    opt_int(st, idx, c->user ? c->user->id : 0, c->user && !c->user->system);
-}
-
 static int stale(jc_ctx *c, const char *what_en, const char *what_zh)
 {
     return jc_fail(
@@ -318,7 +305,7 @@ int db_pv_household_insert(jc_ctx *c, const pv_household *h, int64_t *id)
     store_bind_text(st, 6, h->status);
     store_bind_text(st, 7, h->kind ? h->kind : "");
     store_bind_text(st, 8, h->status_since);
-    bind_creator(c, st, 9);
+    jc_bind_actor(st, 9, c);
     store_bind_int(st, 10, c->now);
     rc = store_one(st);
     *id = rc ? 0 : store_col_int(st, 0);
@@ -415,23 +402,6 @@ static const char SQL_HH_LIST[] =
     HH_COLS HH_WHERE " ORDER BY h.area_code, h.id LIMIT ?10 OFFSET ?11";
 static const char SQL_HH_COUNT[] = "SELECT count(*) FROM pv_households h" HH_WHERE;
 
-static const char *like_pattern(jc_ctx *c, const char *q)
-{
-    if (!q || !*q) return NULL;
-    size_t n = strlen(q);
-    char *p = arena_alloc(c->a, n * 2 + 3);
-    if (!p) return NULL;
-    size_t o = 0;
-    p[o++] = '%';
-    for (size_t i = 0; i < n; i++) {
-        if (q[i] == '%' || q[i] == '_' || q[i] == '\\') p[o++] = '\\';
-        p[o++] = q[i];
-    }
-    p[o++] = '%';
-    p[o] = '\0';
-    return p;
-}
-
 static void bind_hh_filter(jc_ctx *c, store_stmt *st, const pv_hh_filter *f)
 {
     store_bind_text(st, 1, f->lo);
@@ -440,7 +410,7 @@ static void bind_hh_filter(jc_ctx *c, store_stmt *st, const pv_hh_filter *f)
     store_bind_int(st, 4, c->user ? c->user->id : 0);
     store_bind_text(st, 5, f->tag && *f->tag ? f->tag : NULL);
     store_bind_text(st, 6, f->status && *f->status ? f->status : NULL);
-    store_bind_text(st, 7, like_pattern(c, f->q));
+    store_bind_text(st, 7, store_like_contains(c->a, f->q));
     store_bind_text(st, 8, f->q && *f->q ? f->q : NULL);
     store_bind_int(st, 9, f->key_only ? 1 : 0);
 }
@@ -600,9 +570,9 @@ int db_pv_person_insert(jc_ctx *c, const pv_person *p, int64_t *id)
     store_bind_text(st, 4, p->birth_date);
     store_bind_text(st, 5, p->phone && *p->phone ? p->phone : NULL);
     store_bind_text(st, 6, p->area_code);
-    opt_int(st, 7, p->household_id, p->household_id > 0);
+    store_bind_opt_int(st, 7, p->household_id, p->household_id > 0);
     store_bind_text(st, 8, p->relation ? p->relation : "");
-    bind_creator(c, st, 9);
+    jc_bind_actor(st, 9, c);
     store_bind_int(st, 10, c->now);
     rc = store_one(st);
     *id = rc ? 0 : store_col_int(st, 0);
@@ -628,7 +598,7 @@ int db_pv_person_update(jc_ctx *c, const pv_person *p, int64_t version)
     store_bind_text(st, 1, p->name);
     store_bind_text(st, 2, p->phone && *p->phone ? p->phone : NULL);
     store_bind_text(st, 3, p->area_code);
-    opt_int(st, 4, p->household_id, p->household_id > 0);
+    store_bind_opt_int(st, 4, p->household_id, p->household_id > 0);
     store_bind_text(st, 5, p->relation ? p->relation : "");
     store_bind_text(st, 6, p->state);
     store_bind_text(st, 7, p->left_reason);
@@ -710,7 +680,7 @@ static void bind_person_filter(jc_ctx *c, store_stmt *st, const pv_person_filter
     store_bind_text(st, 2, f->hi);
     store_bind_int(st, 3, f->covered ? 1 : 0);
     store_bind_int(st, 4, c->user ? c->user->id : 0);
-    store_bind_text(st, 5, like_pattern(c, f->q));
+    store_bind_text(st, 5, store_like_contains(c->a, f->q));
     store_bind_text(st, 6, f->q && *f->q ? f->q : NULL);
     store_bind_text(st, 7, f->state && *f->state ? f->state : NULL);
     store_bind_int(st, 8, f->household_id);
@@ -761,7 +731,7 @@ int db_pv_member_join(jc_ctx *c, int64_t person_id, int64_t household_id, const 
     store_bind_text(st, 3, relation ? relation : "");
     store_bind_text(st, 4, from);
     store_bind_text(st, 5, reason ? reason : "");
-    opt_int(st, 6, change_id, change_id > 0);
+    store_bind_opt_int(st, 6, change_id, change_id > 0);
     rc = store_run(st);
     if (rc == JC_ECONFLICT)
         return jc_fail(c, rc, "duplicate", "citizen_id", "the person is already in a household",
@@ -833,9 +803,9 @@ int db_pv_status_append(jc_ctx *c, const pv_status_row *r, int64_t *id)
     store_bind_text(st, 5, r->prev_kind);
     store_bind_text(st, 6, r->effective_date);
     store_bind_text(st, 7, r->reason ? r->reason : "");
-    opt_int(st, 8, r->change_id, r->change_id > 0);
-    opt_int(st, 9, r->notice_id, r->notice_id > 0);
-    bind_creator(c, st, 10);
+    store_bind_opt_int(st, 8, r->change_id, r->change_id > 0);
+    store_bind_opt_int(st, 9, r->notice_id, r->notice_id > 0);
+    jc_bind_actor(st, 10, c);
     store_bind_int(st, 11, c->now);
     rc = store_one(st);
     if (id) *id = rc ? 0 : store_col_int(st, 0);
@@ -1040,15 +1010,15 @@ int db_pv_notice_insert(jc_ctx *c, const pv_notice *n, int64_t *id)
     int rc = store_prepare(c->db, SQL_NOTICE_INSERT, &st);
     if (rc) return jc_fail_db(c, rc);
     store_bind_text(st, 1, n->area_code);
-    opt_int(st, 2, n->household_id, n->household_id > 0);
-    opt_int(st, 3, n->change_id, n->change_id > 0);
+    store_bind_opt_int(st, 2, n->household_id, n->household_id > 0);
+    store_bind_opt_int(st, 3, n->change_id, n->change_id > 0);
     store_bind_text(st, 4, n->target_status);
     store_bind_text(st, 5, n->target_kind ? n->target_kind : "");
     store_bind_text(st, 6, n->start_date);
     store_bind_text(st, 7, n->end_date);
     store_bind_int(st, 8, n->days);
     store_bind_text(st, 9, n->place ? n->place : "");
-    bind_creator(c, st, 10);
+    jc_bind_actor(st, 10, c);
     store_bind_int(st, 11, c->now);
     rc = store_one(st);
     *id = rc ? 0 : store_col_int(st, 0);
@@ -1066,7 +1036,7 @@ int db_pv_notice_set_outcome(jc_ctx *c, int64_t id, const char *outcome, int64_t
     int rc = store_prepare(c->db, SQL_NOTICE_OUTCOME, &st);
     if (rc) return jc_fail_db(c, rc);
     store_bind_text(st, 1, outcome);
-    opt_int(st, 2, household_id, household_id > 0);
+    store_bind_opt_int(st, 2, household_id, household_id > 0);
     store_bind_int(st, 3, c->now);
     store_bind_int(st, 4, id);
     return run_one(c, st);
@@ -1203,7 +1173,7 @@ int db_pv_objection_insert(jc_ctx *c, int64_t notice_id, const char *received_on
     store_bind_text(st, 2, received_on);
     store_bind_text(st, 3, from_name ? from_name : "");
     store_bind_text(st, 4, content);
-    bind_creator(c, st, 5);
+    jc_bind_actor(st, 5, c);
     store_bind_int(st, 6, c->now);
     rc = store_one(st);
     *id = rc ? 0 : store_col_int(st, 0);

@@ -9,19 +9,6 @@
 
 #define TXT(i) arena_strdup(c->a, store_col_text(st, i))
 
-static void opt_int(store_stmt *st, int idx, int64_t v, bool present)
-{
-    if (present)
-        store_bind_int(st, idx, v);
-    else
-        store_bind_null_int(st, idx);
-}
-
-static void bind_creator(jc_ctx *c, store_stmt *st, int idx)
-{
-    opt_int(st, idx, c->user ? c->user->id : 0, c->user && !c->user->system);
-}
-
 #define SCOPE(col)                                                                                 \
     " " col " >= ?1 AND " col " < ?2"                                                              \
     " AND (?3 = 1 OR EXISTS (SELECT 1 FROM user_areas g WHERE g.user_id = ?4"                      \
@@ -114,7 +101,7 @@ int db_pv_project_insert(jc_ctx *c, const pv_project *p, int64_t *id)
     store_bind_int(st, 10, p->progress);
     store_bind_text(st, 11, p->acceptance ? p->acceptance : "pending");
     store_bind_text(st, 12, p->accepted_on && *p->accepted_on ? p->accepted_on : NULL);
-    bind_creator(c, st, 13);
+    jc_bind_actor(st, 13, c);
     store_bind_int(st, 14, c->now);
     rc = store_one(st);
     *id = rc ? 0 : store_col_int(st, 0);
@@ -282,7 +269,7 @@ int db_pv_source_insert(jc_ctx *c, const pv_source *s, int64_t *id)
     store_bind_int(st, 4, s->year);
     store_bind_int(st, 5, s->amount_fen);
     store_bind_text(st, 6, s->note ? s->note : "");
-    bind_creator(c, st, 7);
+    jc_bind_actor(st, 7, c);
     store_bind_int(st, 8, c->now);
     rc = store_one(st);
     *id = rc ? 0 : store_col_int(st, 0);
@@ -355,7 +342,7 @@ int db_pv_allocation_insert(jc_ctx *c, int64_t source_id, int64_t project_id, co
     store_bind_int(st, 4, amount);
     store_bind_text(st, 5, on);
     store_bind_text(st, 6, note ? note : "");
-    bind_creator(c, st, 7);
+    jc_bind_actor(st, 7, c);
     store_bind_int(st, 8, c->now);
     rc = store_one(st);
     *id = rc ? 0 : store_col_int(st, 0);
@@ -469,7 +456,7 @@ int db_pv_disbursement_insert(jc_ctx *c, int64_t allocation_id, int64_t project_
     store_bind_text(st, 7, on);
     store_bind_int(st, 8, amount);
     store_bind_text(st, 9, note ? note : "");
-    bind_creator(c, st, 10);
+    jc_bind_actor(st, 10, c);
     store_bind_int(st, 11, c->now);
     rc = store_one(st);
     *id = rc ? 0 : store_col_int(st, 0);
@@ -694,7 +681,7 @@ int db_pv_yulu_insert(jc_ctx *c, const pv_yulu *y, int64_t *id)
     store_bind_text(st, 9, y->enrolled_on && *y->enrolled_on ? y->enrolled_on : NULL);
     store_bind_int(st, 10, y->annual_fen);
     store_bind_text(st, 11, y->eligibility);
-    bind_creator(c, st, 12);
+    jc_bind_actor(st, 12, c);
     store_bind_int(st, 13, c->now);
     rc = store_one(st);
     *id = rc ? 0 : store_col_int(st, 0);
@@ -782,7 +769,7 @@ int db_pv_yulu_payment_insert(jc_ctx *c, int64_t yulu_id, int64_t semester, int6
     store_bind_int(st, 3, amount);
     store_bind_text(st, 4, on);
     store_bind_text(st, 5, voucher ? voucher : "");
-    bind_creator(c, st, 6);
+    jc_bind_actor(st, 6, c);
     store_bind_int(st, 7, c->now);
     rc = store_one(st);
     *id = rc ? 0 : store_col_int(st, 0);

@@ -7,19 +7,6 @@
 
 #define TXT(i) arena_strdup(c->a, store_col_text(st, i))
 
-static void opt_int(store_stmt *st, int idx, int64_t v, bool present)
-{
-    if (present)
-        store_bind_int(st, idx, v);
-    else
-        store_bind_null_int(st, idx);
-}
-
-static void bind_creator(jc_ctx *c, store_stmt *st, int idx)
-{
-    opt_int(st, idx, c->user ? c->user->id : 0, c->user && !c->user->system);
-}
-
 static int run(jc_ctx *c, store_stmt *st)
 {
     int rc = store_run(st);
@@ -50,7 +37,7 @@ int db_pv_review_insert(jc_ctx *c, const pv_review_in *in, int64_t *id)
     store_bind_text(st, 4, in->end_date);
     store_bind_text(st, 5, ftext);
     store_bind_text(st, 6, in->note ? in->note : "");
-    bind_creator(c, st, 7);
+    jc_bind_actor(st, 7, c);
     store_bind_int(st, 8, c->now);
     rc = store_one(st);
     *id = rc ? 0 : store_col_int(st, 0);
@@ -109,7 +96,7 @@ int db_pv_review_update(jc_ctx *c, const pv_review *r, int64_t version)
     store_bind_text(st, 2, r->end_date);
     store_bind_text(st, 3, r->note);
     store_bind_text(st, 4, r->state);
-    opt_int(st, 5, r->closed_at, r->closed_at > 0);
+    store_bind_opt_int(st, 5, r->closed_at, r->closed_at > 0);
     store_bind_int(st, 6, c->now);
     store_bind_int(st, 7, r->id);
     store_bind_int(st, 8, version);
@@ -455,7 +442,7 @@ int db_pv_review_check_set(jc_ctx *c, int64_t review_id, int64_t household_id, c
     store_bind_text(st, 1, result);
     store_bind_text(st, 2, note ? note : "");
     store_bind_int(st, 3, c->now);
-    bind_creator(c, st, 4);
+    jc_bind_actor(st, 4, c);
     store_bind_int(st, 5, review_id);
     store_bind_int(st, 6, household_id);
     store_bind_int(st, 7, version);
@@ -517,18 +504,18 @@ int db_pv_change_insert(jc_ctx *c, const pv_change *ch, int64_t *id)
     store_stmt *st;
     int rc = store_prepare(c->db, SQL_CHANGE_INSERT, &st);
     if (rc) return jc_fail_db(c, rc);
-    opt_int(st, 1, ch->review_id, ch->review_id > 0);
+    store_bind_opt_int(st, 1, ch->review_id, ch->review_id > 0);
     store_bind_text(st, 2, ch->area_code);
     store_bind_text(st, 3, ch->type);
     store_bind_text(st, 4, ch->state);
-    opt_int(st, 5, ch->household_id, ch->household_id > 0);
+    store_bind_opt_int(st, 5, ch->household_id, ch->household_id > 0);
     store_bind_text(st, 6, payload);
     store_bind_text(st, 7, ch->evidence ? ch->evidence : "");
     store_bind_text(st, 8, ch->description ? ch->description : "");
     store_bind_text(st, 9, ch->effective_date ? ch->effective_date : "");
     store_bind_int(st, 10, ch->n_households);
     store_bind_int(st, 11, ch->n_persons);
-    bind_creator(c, st, 12);
+    jc_bind_actor(st, 12, c);
     store_bind_int(st, 13, c->now);
     rc = store_one(st);
     *id = rc ? 0 : store_col_int(st, 0);
@@ -609,7 +596,7 @@ int db_pv_change_update(jc_ctx *c, const pv_change *ch, int64_t version)
     int rc = store_prepare(c->db, SQL_CHANGE_UPDATE, &st);
     if (rc) return jc_fail_db(c, rc);
     store_bind_text(st, 1, ch->state);
-    opt_int(st, 2, ch->household_id, ch->household_id > 0);
+    store_bind_opt_int(st, 2, ch->household_id, ch->household_id > 0);
     store_bind_text(st, 3, ch->area_code);
     store_bind_text(st, 4, payload);
     store_bind_text(st, 5, ch->evidence ? ch->evidence : "");
@@ -618,12 +605,12 @@ int db_pv_change_update(jc_ctx *c, const pv_change *ch, int64_t version)
     store_bind_int(st, 8, ch->n_households);
     store_bind_int(st, 9, ch->n_persons);
     store_bind_text(st, 10, ch->reject_reason);
-    opt_int(st, 11, ch->submitted_by, ch->submitted_by > 0);
-    opt_int(st, 12, ch->submitted_at, ch->submitted_at > 0);
-    opt_int(st, 13, ch->approved_by, ch->approved_by > 0);
-    opt_int(st, 14, ch->approved_at, ch->approved_at > 0);
-    opt_int(st, 15, ch->applied_by, ch->applied_by > 0);
-    opt_int(st, 16, ch->applied_at, ch->applied_at > 0);
+    store_bind_opt_int(st, 11, ch->submitted_by, ch->submitted_by > 0);
+    store_bind_opt_int(st, 12, ch->submitted_at, ch->submitted_at > 0);
+    store_bind_opt_int(st, 13, ch->approved_by, ch->approved_by > 0);
+    store_bind_opt_int(st, 14, ch->approved_at, ch->approved_at > 0);
+    store_bind_opt_int(st, 15, ch->applied_by, ch->applied_by > 0);
+    store_bind_opt_int(st, 16, ch->applied_at, ch->applied_at > 0);
     store_bind_int(st, 17, c->now);
     store_bind_int(st, 18, ch->id);
     store_bind_int(st, 19, version);
@@ -705,8 +692,8 @@ int db_pv_change_item_add(jc_ctx *c, int64_t change_id, int64_t household_id, in
     int rc = store_prepare(c->db, SQL_ITEM_ADD, &st);
     if (rc) return jc_fail_db(c, rc);
     store_bind_int(st, 1, change_id);
-    opt_int(st, 2, household_id, household_id > 0);
-    opt_int(st, 3, person_id, person_id > 0);
+    store_bind_opt_int(st, 2, household_id, household_id > 0);
+    store_bind_opt_int(st, 3, person_id, person_id > 0);
     store_bind_text(st, 4, what);
     return run(c, st);
 }

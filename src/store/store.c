@@ -125,6 +125,13 @@ void store_bind_null_int(store_stmt *st, int idx)
 {
     st->db->ops->bind_null(st, idx, true);
 }
+void store_bind_opt_int(store_stmt *st, int idx, int64_t v, bool present)
+{
+    if (present)
+        store_bind_int(st, idx, v);
+    else
+        store_bind_null_int(st, idx);
+}
 void store_bind_text(store_stmt *st, int idx, const char *s)
 {
     if (s)
@@ -175,6 +182,23 @@ int64_t store_changes(store_stmt *st)
 void store_reset(store_stmt *st)
 {
     st->db->ops->reset(st);
+}
+
+const char *store_like_contains(arena *a, const char *q)
+{
+    if (!q || !*q) return NULL;
+    size_t n = strlen(q);
+    char *p = arena_alloc(a, n * 2 + 3);
+    if (!p) return NULL;
+    size_t o = 0;
+    p[o++] = '%';
+    for (size_t i = 0; i < n; i++) {
+        if (q[i] == '%' || q[i] == '_' || q[i] == '\\') p[o++] = '\\';
+        p[o++] = q[i];
+    }
+    p[o++] = '%';
+    p[o] = '\0';
+    return p;
 }
 
 int store_run(store_stmt *st)

@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../base/arena.h"
+
 typedef enum store_kind { STORE_SQLITE, STORE_PG } store_kind;
 
 typedef struct store store;
@@ -52,6 +54,8 @@ int store_exec_script(store *db, const char *sql);
 int store_prepare(store *db, const char *sql, store_stmt **out);
 void store_bind_int(store_stmt *st, int idx, int64_t v);
 void store_bind_null_int(store_stmt *st, int idx);
+/* v when present, else an integer-typed NULL (optional ids, scores, dates as epochs) */
+void store_bind_opt_int(store_stmt *st, int idx, int64_t v, bool present);
 /* NULL binds SQL NULL typed as text: on PostgreSQL the first binding fixes a parameter's type,
  * so a NULL for a BIGINT column must use store_bind_null_int() */
 void store_bind_text(store_stmt *st, int idx, const char *s);
@@ -71,6 +75,10 @@ const void *store_col_blob(store_stmt *st, int col, size_t *n);
 int64_t store_changes(store_stmt *st);
 void store_reset(store_stmt *st);
 store *store_of(store_stmt *st);
+
+/* A LIKE pattern matching text that contains q literally: "%" + q with %, _ and \ escaped + "%",
+ * for `col LIKE ? ESCAPE '\'`. NULL for a NULL or empty q (no filter). Memory from the arena. */
+const char *store_like_contains(arena *a, const char *q);
 
 /* Runs a statement that returns no rows (or ignores them); resets it. Returns JC_OK or a jc_rc. */
 int store_run(store_stmt *st);
