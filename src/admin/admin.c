@@ -249,9 +249,7 @@ static int write_areas(jc_req *r, jw *w, const char *lo, const char *hi, bool co
     if (rows == per_page || (rows == 0 && page > 1)) {
         if ((rc = store_prepare(c->db, SQL_AREA_COUNT, &st))) return jc_fail_db(c, rc);
         bind_area_filter(st, lo, hi, covered, c->user, parent, level);
-        rc = store_one(st);
-        total = rc ? 0 : store_col_int(st, 0);
-        store_reset(st);
+        rc = store_one_int(st, &total);
         if (rc) return jc_fail_db(c, rc);
     }
     jw_kint(w, "total", total);

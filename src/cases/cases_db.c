@@ -324,9 +324,7 @@ int db_case_insert(jc_ctx *c, const case_rec *k, const char *token_hash, int64_t
     store_bind_opt_int(st, 26, k->deadline_at, k->deadline_at > 0);
     jc_bind_actor(st, 27, c);
     store_bind_int(st, 28, c->now);
-    rc = store_one(st);
-    *id = rc ? 0 : store_col_int(st, 0);
-    store_reset(st);
+    rc = store_one_int(st, id);
     return rc ? jc_fail_db(c, rc) : JC_OK;
 }
 
@@ -403,9 +401,7 @@ int db_case_list(jc_ctx *c, const case_filter *f, case_fn fn, void *arg, int64_t
     if (total) {
         if ((rc = store_prepare(c->db, SQL_CASE_COUNT, &st))) return jc_fail_db(c, rc);
         bind_case_filter(c, st, f);
-        rc = store_one(st);
-        *total = rc ? 0 : store_col_int(st, 0);
-        store_reset(st);
+        rc = store_one_int(st, total);
         if (rc) return jc_fail_db(c, rc);
     }
     const char *sql = f->sort == CASE_SORT_OLD        ? SQL_CASE_LIST_OLD
@@ -435,9 +431,7 @@ int db_case_by_token(jc_ctx *c, const char *token_hash, int64_t *id)
     int rc = store_prepare(c->db, SQL_CASE_BY_TOKEN, &st);
     if (rc) return jc_fail_db(c, rc);
     store_bind_text(st, 1, token_hash);
-    rc = store_one(st);
-    *id = rc ? 0 : store_col_int(st, 0);
-    store_reset(st);
+    rc = store_one_int(st, id);
     if (rc == JC_ENOTFOUND) return not_found(c, "token", "凭证");
     return rc ? jc_fail_db(c, rc) : JC_OK;
 }
@@ -589,9 +583,7 @@ int db_photo_insert(jc_ctx *c, int64_t case_id, const case_photo_in *p, const ch
     store_bind_blob(st, 7, p->data, p->len);
     jc_bind_actor(st, 8, c);
     store_bind_int(st, 9, c->now);
-    rc = store_one(st);
-    *id = rc ? 0 : store_col_int(st, 0);
-    store_reset(st);
+    rc = store_one_int(st, id);
     if (rc) return jc_fail_db(c, rc);
     if (strcmp(p->stage, "report") != 0) return JC_OK;
     if ((rc = store_prepare(c->db, SQL_PHOTO_FIRST, &st))) return jc_fail_db(c, rc);
@@ -608,9 +600,7 @@ int db_photo_count(jc_ctx *c, int64_t case_id, int64_t *n)
     int rc = store_prepare(c->db, SQL_PHOTO_COUNT, &st);
     if (rc) return jc_fail_db(c, rc);
     store_bind_int(st, 1, case_id);
-    rc = store_one(st);
-    *n = rc ? 0 : store_col_int(st, 0);
-    store_reset(st);
+    rc = store_one_int(st, n);
     return rc ? jc_fail_db(c, rc) : JC_OK;
 }
 
@@ -811,9 +801,7 @@ int db_road_insert(jc_ctx *c, const road_rec *r, int64_t *id)
     store_bind_int(st, 5, r->length_m);
     jc_bind_actor(st, 6, c);
     store_bind_int(st, 7, c->now);
-    rc = store_one(st);
-    *id = rc ? 0 : store_col_int(st, 0);
-    store_reset(st);
+    rc = store_one_int(st, id);
     if (rc == JC_ECONFLICT)
         return jc_fail(c, JC_ECONFLICT, "duplicate", "name",
                        "a road of that name already exists in the area", "该区域已有同名道路");
@@ -947,9 +935,7 @@ int db_chief_insert(jc_ctx *c, const chief_rec *k, int64_t *id)
     store_bind_text(st, 7, k->duties);
     store_bind_text(st, 8, k->since);
     store_bind_int(st, 9, c->now);
-    rc = store_one(st);
-    *id = rc ? 0 : store_col_int(st, 0);
-    store_reset(st);
+    rc = store_one_int(st, id);
     return rc ? jc_fail_db(c, rc) : JC_OK;
 }
 
@@ -1008,9 +994,7 @@ int db_chief_of_user(jc_ctx *c, int64_t road_id, int64_t user_id, int64_t *chief
     if (rc) return jc_fail_db(c, rc);
     store_bind_int(st, 1, road_id);
     store_bind_int(st, 2, user_id);
-    rc = store_one(st);
-    *chief_id = rc ? 0 : store_col_int(st, 0);
-    store_reset(st);
+    rc = store_one_int(st, chief_id);
     return rc && rc != JC_ENOTFOUND ? jc_fail_db(c, rc) : JC_OK;
 }
 
@@ -1076,9 +1060,7 @@ int db_team_insert(jc_ctx *c, const team_rec *t, int64_t *id)
     store_bind_text(st, 4, t->leader_name ? t->leader_name : "");
     store_bind_text(st, 5, t->phone);
     store_bind_int(st, 6, c->now);
-    rc = store_one(st);
-    *id = rc ? 0 : store_col_int(st, 0);
-    store_reset(st);
+    rc = store_one_int(st, id);
     if (rc == JC_ECONFLICT)
         return jc_fail(c, JC_ECONFLICT, "duplicate", "name",
                        "a team of that name already exists in the area", "该区域已有同名队伍");
@@ -1254,9 +1236,7 @@ int db_patrol_insert(jc_ctx *c, const patrol_row_in *in, int64_t *id)
     store_bind_int(st, 12, in->distance_m);
     jc_bind_actor(st, 13, c);
     store_bind_int(st, 14, c->now);
-    rc = store_one(st);
-    *id = rc ? 0 : store_col_int(st, 0);
-    store_reset(st);
+    rc = store_one_int(st, id);
     return rc ? jc_fail_db(c, rc) : JC_OK;
 }
 
@@ -1337,9 +1317,7 @@ int db_patrol_list(jc_ctx *c, const char *lo, const char *hi, bool covered, int6
         store_bind_int(st, 7, from);
         store_bind_int(st, 8, to);
         if (pass == 0) {
-            rc = store_one(st);
-            *total = rc ? 0 : store_col_int(st, 0);
-            store_reset(st);
+            rc = store_one_int(st, total);
             if (rc) return jc_fail_db(c, rc);
             continue;
         }
@@ -1476,9 +1454,7 @@ int db_site_insert(jc_ctx *c, const site_rec *s, int64_t *id)
     store_bind_text(st, 10, s->supervisors ? s->supervisors : "[]");
     jc_bind_actor(st, 11, c);
     store_bind_int(st, 12, c->now);
-    rc = store_one(st);
-    *id = rc ? 0 : store_col_int(st, 0);
-    store_reset(st);
+    rc = store_one_int(st, id);
     return rc ? jc_fail_db(c, rc) : JC_OK;
 }
 
@@ -1645,9 +1621,7 @@ int db_inspection_insert(jc_ctx *c, int64_t site_id, const char *area, int64_t c
     store_bind_int(st, 11, failed);
     store_bind_text(st, 12, note ? note : "");
     store_bind_int(st, 13, c->now);
-    rc = store_one(st);
-    *id = rc ? 0 : store_col_int(st, 0);
-    store_reset(st);
+    rc = store_one_int(st, id);
     return rc ? jc_fail_db(c, rc) : JC_OK;
 }
 
@@ -1707,9 +1681,7 @@ int db_inspection_list(jc_ctx *c, int64_t site_id, const char *lo, const char *h
         bind_range(c, st, lo, hi, covered);
         store_bind_int(st, 5, site_id);
         if (pass == 0) {
-            rc = store_one(st);
-            *total = rc ? 0 : store_col_int(st, 0);
-            store_reset(st);
+            rc = store_one_int(st, total);
             if (rc) return jc_fail_db(c, rc);
             continue;
         }

@@ -254,9 +254,7 @@ int area_tree_version(jc_ctx *c, int64_t *version)
     store_stmt *st;
     int rc = store_prepare(c->db, SQL_VERSION, &st);
     if (rc) return jc_fail_db(c, rc);
-    rc = store_one(st);
-    *version = rc ? 0 : store_col_int(st, 0);
-    store_reset(st);
+    rc = store_one_int(st, version);
     return rc ? jc_fail_db(c, rc) : JC_OK;
 }
 

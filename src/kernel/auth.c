@@ -214,9 +214,8 @@ int user_create(jc_ctx *c, const user_input *in, int64_t *id)
     store_bind_int(st, 5, in->disabled ? 1 : 0);
     store_bind_int(st, 6, c->now);
     store_bind_int(st, 7, c->now);
-    rc = store_one(st);
-    int64_t uid = rc ? 0 : store_col_int(st, 0);
-    store_reset(st);
+    int64_t uid;
+    rc = store_one_int(st, &uid);
     if (rc == JC_ECONFLICT) {
         store_rollback(c->db);
         return jc_fail(c, JC_ECONFLICT, "duplicate", "username",
@@ -446,9 +445,7 @@ int user_list(jc_ctx *c, int offset, int limit, json_t **items, int64_t *total)
     if (rc) return jc_fail_db(c, rc);
     store_bind_int(st, 1, c->user->system);
     store_bind_int(st, 2, c->user->id);
-    rc = store_one(st);
-    *total = rc ? 0 : store_col_int(st, 0);
-    store_reset(st);
+    rc = store_one_int(st, total);
     if (rc) return jc_fail_db(c, rc);
 
     if (limit > 200) limit = 200;
@@ -508,9 +505,8 @@ static int bump_failure(jc_ctx *c, const char *key, int64_t threshold)
     store_bind_text(st, 1, key);
     store_bind_int(st, 2, c->now);
     store_bind_int(st, 3, c->now - FAIL_WINDOW);
-    rc = store_one(st);
-    int64_t failures = rc ? 0 : store_col_int(st, 0);
-    store_reset(st);
+    int64_t failures;
+    rc = store_one_int(st, &failures);
     if (rc) return rc;
     if (failures < threshold) return JC_OK;
     int64_t shift = failures - threshold;
@@ -543,9 +539,8 @@ static int check_locked(jc_ctx *c, const char *kuser, const char *kip)
     if (rc) return jc_fail_db(c, rc);
     store_bind_text(st, 1, kuser);
     store_bind_text(st, 2, kip);
-    rc = store_one(st);
-    int64_t locked = rc ? 0 : store_col_int(st, 0);
-    store_reset(st);
+    int64_t locked;
+    rc = store_one_int(st, &locked);
     if (rc) return jc_fail_db(c, rc);
     if (locked <= c->now) return JC_OK;
     jc_fail_extra(c, "retry_after", json_integer(locked - c->now));
@@ -747,9 +742,8 @@ int auth_token_create(jc_ctx *c, int64_t user_id, const char *name, int days,
         store_bind_int(st, 5, c->now + (int64_t)days * 86400);
     else
         store_bind_null_int(st, 5);
-    rc = store_one(st);
-    int64_t tid = rc ? 0 : store_col_int(st, 0);
-    store_reset(st);
+    int64_t tid;
+    rc = store_one_int(st, &tid);
     if (rc) goto dbfail;
     json_t *after = jc_own(c, json_pack("{s:I, s:s, s:i}", "user_id", (json_int_t)user_id, "name",
                                         name, "days", days));

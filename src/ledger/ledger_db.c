@@ -228,9 +228,7 @@ int db_ledger_task_list(jc_ctx *c, const ledger_filter *f, ledger_task_fn fn, vo
     int rc = store_prepare(c->db, SQL_TASK_COUNT, &st);
     if (rc) return jc_fail_db(c, rc);
     bind_task_filter(c, st, f);
-    rc = store_one(st);
-    *total = rc ? 0 : store_col_int(st, 0);
-    store_reset(st);
+    rc = store_one_int(st, total);
     if (rc) return jc_fail_db(c, rc);
     const char *sql = f->sort == LEDGER_SORT_DEADLINE_DESC  ? SQL_TASK_LIST_DEADLINE_DESC
                       : f->sort == LEDGER_SORT_UPDATED_DESC ? SQL_TASK_LIST_UPDATED_DESC
@@ -367,9 +365,7 @@ int db_ledger_duty_insert(jc_ctx *c, const ledger_duty *d, int64_t *id)
     store_bind_int(st, 10, d->active ? 1 : 0);
     jc_bind_actor(st, 11, c);
     store_bind_int(st, 12, c->now);
-    rc = store_one(st);
-    *id = rc ? 0 : store_col_int(st, 0);
-    store_reset(st);
+    rc = store_one_int(st, id);
     return rc ? jc_fail_db(c, rc) : JC_OK;
 }
 
@@ -411,9 +407,7 @@ int db_ledger_duty_list(jc_ctx *c, const ledger_filter *f, json_t *items, int64_
     int rc = store_prepare(c->db, SQL_DUTY_COUNT, &st);
     if (rc) return jc_fail_db(c, rc);
     bind_duty_filter(c, st, f);
-    rc = store_one(st);
-    *total = rc ? 0 : store_col_int(st, 0);
-    store_reset(st);
+    rc = store_one_int(st, total);
     if (rc) return jc_fail_db(c, rc);
     if ((rc = store_prepare(c->db, SQL_DUTY_LIST, &st))) return jc_fail_db(c, rc);
     bind_duty_filter(c, st, f);

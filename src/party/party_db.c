@@ -345,9 +345,7 @@ int db_party_unit_insert(jc_ctx *c, const party_unit *u, int64_t *id)
     bind_unit_values(st, u);
     jc_bind_actor(st, 14, c);
     store_bind_int(st, 15, c->now);
-    rc = store_one(st);
-    *id = rc ? 0 : store_col_int(st, 0);
-    store_reset(st);
+    rc = store_one_int(st, id);
     if (rc == JC_ECONFLICT)
         return jc_fail(c, rc, "duplicate", "credit_code",
                        "an organization with this credit code is already registered",
@@ -393,9 +391,7 @@ int db_party_unit_list(jc_ctx *c, const party_filter *f, party_unit_fn fn, void 
     if (total) {
         if ((rc = store_prepare(c->db, SQL_UNIT_COUNT, &st))) return jc_fail_db(c, rc);
         bind_unit_filter(c, st, f);
-        rc = store_one(st);
-        *total = rc ? 0 : store_col_int(st, 0);
-        store_reset(st);
+        rc = store_one_int(st, total);
         if (rc) return jc_fail_db(c, rc);
     }
     if ((rc = store_prepare(c->db, SQL_UNIT_LIST, &st))) return jc_fail_db(c, rc);
@@ -581,9 +577,7 @@ int db_party_org_insert(jc_ctx *c, const party_org *o, int64_t *id)
     bind_org_values(st, o);
     jc_bind_actor(st, 15, c);
     store_bind_int(st, 16, c->now);
-    rc = store_one(st);
-    *id = rc ? 0 : store_col_int(st, 0);
-    store_reset(st);
+    rc = store_one_int(st, id);
     return rc ? jc_fail_db(c, rc) : JC_OK;
 }
 
@@ -616,9 +610,7 @@ int db_party_org_list(jc_ctx *c, const party_filter *f, party_org_fn fn, void *a
     if (total) {
         if ((rc = store_prepare(c->db, SQL_ORG_COUNT, &st))) return jc_fail_db(c, rc);
         bind_org_filter(c, st, f);
-        rc = store_one(st);
-        *total = rc ? 0 : store_col_int(st, 0);
-        store_reset(st);
+        rc = store_one_int(st, total);
         if (rc) return jc_fail_db(c, rc);
     }
     if ((rc = store_prepare(c->db, SQL_ORG_LIST, &st))) return jc_fail_db(c, rc);
@@ -835,9 +827,7 @@ int db_party_member_insert(jc_ctx *c, const party_member *m, int64_t *id)
     bind_member_values(st, m);
     jc_bind_actor(st, 21, c);
     store_bind_int(st, 22, c->now);
-    rc = store_one(st);
-    *id = rc ? 0 : store_col_int(st, 0);
-    store_reset(st);
+    rc = store_one_int(st, id);
     if (rc == JC_ECONFLICT)
         return jc_fail(c, rc, "duplicate", "citizen_id",
                        "a member with this citizen ID is already registered", "该身份证号码已登记");
@@ -882,9 +872,7 @@ int db_party_member_list(jc_ctx *c, const party_filter *f, party_member_fn fn, v
     if (total) {
         if ((rc = store_prepare(c->db, SQL_MEMBER_COUNT, &st))) return jc_fail_db(c, rc);
         bind_member_filter(c, st, f);
-        rc = store_one(st);
-        *total = rc ? 0 : store_col_int(st, 0);
-        store_reset(st);
+        rc = store_one_int(st, total);
         if (rc) return jc_fail_db(c, rc);
     }
     if ((rc = store_prepare(c->db, SQL_MEMBER_LIST, &st))) return jc_fail_db(c, rc);
@@ -936,9 +924,7 @@ int db_party_transfer_insert(jc_ctx *c, int64_t member_id, const char *area, con
     store_bind_text(st, 11, note ? note : "");
     jc_bind_actor(st, 12, c);
     store_bind_int(st, 13, c->now);
-    rc = store_one(st);
-    *id = rc ? 0 : store_col_int(st, 0);
-    store_reset(st);
+    rc = store_one_int(st, id);
     return rc ? jc_fail_db(c, rc) : JC_OK;
 }
 
@@ -1005,9 +991,7 @@ int db_party_dues_insert(jc_ctx *c, int64_t member_id, const char *area, const c
     store_bind_text(st, 8, note ? note : "");
     jc_bind_actor(st, 9, c);
     store_bind_int(st, 10, c->now);
-    rc = store_one(st);
-    *id = rc ? 0 : store_col_int(st, 0);
-    store_reset(st);
+    rc = store_one_int(st, id);
     if (rc == JC_ECONFLICT)
         return jc_fail(c, JC_ECONFLICT, "duplicate", "month",
                        "the dues of this month are already recorded", "该月党费已登记");
@@ -1179,9 +1163,7 @@ int db_party_station_insert(jc_ctx *c, const char *area, int64_t unit_id, int64_
     store_bind_text(st, 4, goal);
     store_bind_text(st, 5, since);
     store_bind_int(st, 6, c->now);
-    rc = store_one(st);
-    *id = rc ? 0 : store_col_int(st, 0);
-    store_reset(st);
+    rc = store_one_int(st, id);
     return rc ? jc_fail_db(c, rc) : JC_OK;
 }
 
@@ -1226,9 +1208,7 @@ int db_party_station_list(jc_ctx *c, const party_filter *f, json_t *items, int64
     store_bind_int(st, 5, f->instructor_id);
     store_bind_int(st, 6, f->unit_id);
     store_bind_int(st, 7, current);
-    rc = store_one(st);
-    *total = rc ? 0 : store_col_int(st, 0);
-    store_reset(st);
+    rc = store_one_int(st, total);
     if (rc) return jc_fail_db(c, rc);
     if ((rc = store_prepare(c->db, SQL_STATION_LIST, &st))) return jc_fail_db(c, rc);
     bind_scope(c, st, f);
@@ -1341,9 +1321,7 @@ int db_party_point_insert(jc_ctx *c, const char *township, const char *category,
     store_bind_text(st, 5, chosen_on);
     store_bind_text(st, 6, note ? note : "");
     store_bind_int(st, 7, c->now);
-    rc = store_one(st);
-    *id = rc ? 0 : store_col_int(st, 0);
-    store_reset(st);
+    rc = store_one_int(st, id);
     return rc ? jc_fail_db(c, rc) : JC_OK;
 }
 
@@ -1403,9 +1381,7 @@ int db_party_visit_insert(jc_ctx *c, const char *area, int64_t unit_id, int64_t 
     store_bind_text(st, 7, advice ? advice : "");
     store_bind_text(st, 8, outcome ? outcome : "");
     store_bind_int(st, 9, c->now);
-    rc = store_one(st);
-    *id = rc ? 0 : store_col_int(st, 0);
-    store_reset(st);
+    rc = store_one_int(st, id);
     return rc ? jc_fail_db(c, rc) : JC_OK;
 }
 
@@ -1417,9 +1393,7 @@ int db_party_visit_list(jc_ctx *c, const party_filter *f, json_t *items, int64_t
     bind_scope(c, st, f);
     store_bind_int(st, 5, f->unit_id);
     store_bind_int(st, 6, f->instructor_id);
-    rc = store_one(st);
-    *total = rc ? 0 : store_col_int(st, 0);
-    store_reset(st);
+    rc = store_one_int(st, total);
     if (rc) return jc_fail_db(c, rc);
     if ((rc = store_prepare(c->db, SQL_VISIT_LIST, &st))) return jc_fail_db(c, rc);
     bind_scope(c, st, f);
@@ -1505,9 +1479,7 @@ int db_party_service_insert(jc_ctx *c, const char *area, const char *list, const
     store_bind_opt_int(st, 6, unit_id, unit_id > 0);
     store_bind_text(st, 7, contact ? contact : "");
     store_bind_int(st, 8, c->now);
-    rc = store_one(st);
-    *id = rc ? 0 : store_col_int(st, 0);
-    store_reset(st);
+    rc = store_one_int(st, id);
     return rc ? jc_fail_db(c, rc) : JC_OK;
 }
 
@@ -1552,9 +1524,7 @@ int db_party_service_list(jc_ctx *c, const party_filter *f, json_t *items, int64
     store_bind_text(st, 5, f->list);
     store_bind_text(st, 6, store_like_contains(c->a, f->q));
     store_bind_int(st, 7, active);
-    rc = store_one(st);
-    *total = rc ? 0 : store_col_int(st, 0);
-    store_reset(st);
+    rc = store_one_int(st, total);
     if (rc) return jc_fail_db(c, rc);
     if ((rc = store_prepare(c->db, SQL_SERVICE_LIST, &st))) return jc_fail_db(c, rc);
     bind_scope(c, st, f);
@@ -1621,9 +1591,7 @@ int db_party_match_insert(jc_ctx *c, const char *area, int64_t need_id, int64_t 
     store_bind_text(st, 4, on);
     store_bind_text(st, 5, note ? note : "");
     store_bind_int(st, 6, c->now);
-    rc = store_one(st);
-    *id = rc ? 0 : store_col_int(st, 0);
-    store_reset(st);
+    rc = store_one_int(st, id);
     return rc ? jc_fail_db(c, rc) : JC_OK;
 }
 
@@ -1665,9 +1633,7 @@ int db_party_match_list(jc_ctx *c, const party_filter *f, json_t *items, int64_t
     store_bind_text(st, 5, f->state);
     store_bind_int(st, 6, f->need_id);
     store_bind_int(st, 7, f->offer_id);
-    rc = store_one(st);
-    *total = rc ? 0 : store_col_int(st, 0);
-    store_reset(st);
+    rc = store_one_int(st, total);
     if (rc) return jc_fail_db(c, rc);
     if ((rc = store_prepare(c->db, SQL_MATCH_LIST, &st))) return jc_fail_db(c, rc);
     bind_scope(c, st, f);
@@ -1753,9 +1719,7 @@ int db_party_meeting_insert(jc_ctx *c, const char *area, const char *title, cons
     store_bind_text(st, 7, decisions);
     store_bind_text(st, 8, minutes ? minutes : "");
     store_bind_int(st, 9, c->now);
-    rc = store_one(st);
-    *id = rc ? 0 : store_col_int(st, 0);
-    store_reset(st);
+    rc = store_one_int(st, id);
     return rc ? jc_fail_db(c, rc) : JC_OK;
 }
 
@@ -1799,9 +1763,7 @@ int db_party_meeting_list(jc_ctx *c, const party_filter *f, json_t *items, int64
     if (rc) return jc_fail_db(c, rc);
     bind_scope(c, st, f);
     store_bind_text(st, 5, store_like_contains(c->a, f->q));
-    rc = store_one(st);
-    *total = rc ? 0 : store_col_int(st, 0);
-    store_reset(st);
+    rc = store_one_int(st, total);
     if (rc) return jc_fail_db(c, rc);
     if ((rc = store_prepare(c->db, SQL_MEETING_LIST, &st))) return jc_fail_db(c, rc);
     bind_scope(c, st, f);
@@ -2035,9 +1997,7 @@ int db_party_count_members(jc_ctx *c, int64_t *n)
     store_stmt *st;
     int rc = store_prepare(c->db, SQL_COUNT_MEMBERS, &st);
     if (rc) return jc_fail_db(c, rc);
-    rc = store_one(st);
-    *n = rc ? 0 : store_col_int(st, 0);
-    store_reset(st);
+    rc = store_one_int(st, n);
     return rc ? jc_fail_db(c, rc) : JC_OK;
 }
 

@@ -307,9 +307,7 @@ int db_pv_household_insert(jc_ctx *c, const pv_household *h, int64_t *id)
     store_bind_text(st, 8, h->status_since);
     jc_bind_actor(st, 9, c);
     store_bind_int(st, 10, c->now);
-    rc = store_one(st);
-    *id = rc ? 0 : store_col_int(st, 0);
-    store_reset(st);
+    rc = store_one_int(st, id);
     if (rc == JC_ECONFLICT)
         return jc_fail(
             c, rc, "duplicate", "household_no",
@@ -422,9 +420,7 @@ int db_pv_household_list(jc_ctx *c, const pv_hh_filter *f, pv_household_fn fn, v
     int rc = store_prepare(c->db, SQL_HH_COUNT, &st);
     if (rc) return jc_fail_db(c, rc);
     bind_hh_filter(c, st, f);
-    rc = store_one(st);
-    *total = rc ? 0 : store_col_int(st, 0);
-    store_reset(st);
+    rc = store_one_int(st, total);
     if (rc) return jc_fail_db(c, rc);
     if ((rc = store_prepare(c->db, SQL_HH_LIST, &st))) return jc_fail_db(c, rc);
     bind_hh_filter(c, st, f);
@@ -574,9 +570,7 @@ int db_pv_person_insert(jc_ctx *c, const pv_person *p, int64_t *id)
     store_bind_text(st, 8, p->relation ? p->relation : "");
     jc_bind_actor(st, 9, c);
     store_bind_int(st, 10, c->now);
-    rc = store_one(st);
-    *id = rc ? 0 : store_col_int(st, 0);
-    store_reset(st);
+    rc = store_one_int(st, id);
     if (rc == JC_ECONFLICT)
         return jc_fail(c, rc, "duplicate", "citizen_id",
                        "this citizen ID is already registered, or the household already has a "
@@ -657,9 +651,7 @@ int db_pv_member_count(jc_ctx *c, int64_t household_id, int64_t *n)
     int rc = store_prepare(c->db, SQL_MEMBER_COUNT, &st);
     if (rc) return jc_fail_db(c, rc);
     store_bind_int(st, 1, household_id);
-    rc = store_one(st);
-    *n = rc ? 0 : store_col_int(st, 0);
-    store_reset(st);
+    rc = store_one_int(st, n);
     return rc ? jc_fail_db(c, rc) : JC_OK;
 }
 
@@ -693,9 +685,7 @@ int db_pv_person_list(jc_ctx *c, const pv_person_filter *f, pv_person_fn fn, voi
     int rc = store_prepare(c->db, SQL_PERSON_COUNT, &st);
     if (rc) return jc_fail_db(c, rc);
     bind_person_filter(c, st, f);
-    rc = store_one(st);
-    *total = rc ? 0 : store_col_int(st, 0);
-    store_reset(st);
+    rc = store_one_int(st, total);
     if (rc) return jc_fail_db(c, rc);
     if ((rc = store_prepare(c->db, SQL_PERSON_LIST, &st))) return jc_fail_db(c, rc);
     bind_person_filter(c, st, f);
@@ -1020,9 +1010,7 @@ int db_pv_notice_insert(jc_ctx *c, const pv_notice *n, int64_t *id)
     store_bind_text(st, 9, n->place ? n->place : "");
     jc_bind_actor(st, 10, c);
     store_bind_int(st, 11, c->now);
-    rc = store_one(st);
-    *id = rc ? 0 : store_col_int(st, 0);
-    store_reset(st);
+    rc = store_one_int(st, id);
     return rc ? jc_fail_db(c, rc) : JC_OK;
 }
 
@@ -1175,9 +1163,7 @@ int db_pv_objection_insert(jc_ctx *c, int64_t notice_id, const char *received_on
     store_bind_text(st, 4, content);
     jc_bind_actor(st, 5, c);
     store_bind_int(st, 6, c->now);
-    rc = store_one(st);
-    *id = rc ? 0 : store_col_int(st, 0);
-    store_reset(st);
+    rc = store_one_int(st, id);
     return rc ? jc_fail_db(c, rc) : JC_OK;
 }
 

@@ -103,9 +103,7 @@ int db_pv_project_insert(jc_ctx *c, const pv_project *p, int64_t *id)
     store_bind_text(st, 12, p->accepted_on && *p->accepted_on ? p->accepted_on : NULL);
     jc_bind_actor(st, 13, c);
     store_bind_int(st, 14, c->now);
-    rc = store_one(st);
-    *id = rc ? 0 : store_col_int(st, 0);
-    store_reset(st);
+    rc = store_one_int(st, id);
     return rc ? jc_fail_db(c, rc) : JC_OK;
 }
 
@@ -271,9 +269,7 @@ int db_pv_source_insert(jc_ctx *c, const pv_source *s, int64_t *id)
     store_bind_text(st, 6, s->note ? s->note : "");
     jc_bind_actor(st, 7, c);
     store_bind_int(st, 8, c->now);
-    rc = store_one(st);
-    *id = rc ? 0 : store_col_int(st, 0);
-    store_reset(st);
+    rc = store_one_int(st, id);
     return rc ? jc_fail_db(c, rc) : JC_OK;
 }
 
@@ -344,9 +340,7 @@ int db_pv_allocation_insert(jc_ctx *c, int64_t source_id, int64_t project_id, co
     store_bind_text(st, 6, note ? note : "");
     jc_bind_actor(st, 7, c);
     store_bind_int(st, 8, c->now);
-    rc = store_one(st);
-    *id = rc ? 0 : store_col_int(st, 0);
-    store_reset(st);
+    rc = store_one_int(st, id);
     return rc ? jc_fail_db(c, rc) : JC_OK;
 }
 
@@ -458,9 +452,7 @@ int db_pv_disbursement_insert(jc_ctx *c, int64_t allocation_id, int64_t project_
     store_bind_text(st, 9, note ? note : "");
     jc_bind_actor(st, 10, c);
     store_bind_int(st, 11, c->now);
-    rc = store_one(st);
-    *id = rc ? 0 : store_col_int(st, 0);
-    store_reset(st);
+    rc = store_one_int(st, id);
     if (rc == JC_ECONFLICT)
         return jc_fail(c, rc, "duplicate", "voucher_no",
                        arena_printf(c->a, "voucher %s is already booked", voucher),
@@ -683,9 +675,7 @@ int db_pv_yulu_insert(jc_ctx *c, const pv_yulu *y, int64_t *id)
     store_bind_text(st, 11, y->eligibility);
     jc_bind_actor(st, 12, c);
     store_bind_int(st, 13, c->now);
-    rc = store_one(st);
-    *id = rc ? 0 : store_col_int(st, 0);
-    store_reset(st);
+    rc = store_one_int(st, id);
     if (rc == JC_ECONFLICT)
         return jc_fail(c, rc, "duplicate", "school_year",
                        "the student already has an application for that school year",
@@ -771,9 +761,7 @@ int db_pv_yulu_payment_insert(jc_ctx *c, int64_t yulu_id, int64_t semester, int6
     store_bind_text(st, 5, voucher ? voucher : "");
     jc_bind_actor(st, 6, c);
     store_bind_int(st, 7, c->now);
-    rc = store_one(st);
-    *id = rc ? 0 : store_col_int(st, 0);
-    store_reset(st);
+    rc = store_one_int(st, id);
     if (rc == JC_ECONFLICT)
         return jc_fail(c, rc, "duplicate", "semester",
                        arena_printf(c->a, "semester %lld is already paid", (long long)semester),

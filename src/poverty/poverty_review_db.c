@@ -39,9 +39,7 @@ int db_pv_review_insert(jc_ctx *c, const pv_review_in *in, int64_t *id)
     store_bind_text(st, 6, in->note ? in->note : "");
     jc_bind_actor(st, 7, c);
     store_bind_int(st, 8, c->now);
-    rc = store_one(st);
-    *id = rc ? 0 : store_col_int(st, 0);
-    store_reset(st);
+    rc = store_one_int(st, id);
     return rc ? jc_fail_db(c, rc) : JC_OK;
 }
 
@@ -264,9 +262,7 @@ int db_pv_review_snapshot(jc_ctx *c, int64_t review_id, bool key, bool registere
     if ((rc = run(c, st))) return rc;
     if ((rc = store_prepare(c->db, SQL_CHECK_COUNT, &st))) return jc_fail_db(c, rc);
     store_bind_int(st, 1, review_id);
-    rc = store_one(st);
-    *n = rc ? 0 : store_col_int(st, 0);
-    store_reset(st);
+    rc = store_one_int(st, n);
     return rc ? jc_fail_db(c, rc) : JC_OK;
 }
 
@@ -517,9 +513,7 @@ int db_pv_change_insert(jc_ctx *c, const pv_change *ch, int64_t *id)
     store_bind_int(st, 11, ch->n_persons);
     jc_bind_actor(st, 12, c);
     store_bind_int(st, 13, c->now);
-    rc = store_one(st);
-    *id = rc ? 0 : store_col_int(st, 0);
-    store_reset(st);
+    rc = store_one_int(st, id);
     return rc ? jc_fail_db(c, rc) : JC_OK;
 }
 
@@ -658,9 +652,7 @@ int db_pv_change_list(jc_ctx *c, const pv_change_filter *f, pv_change_fn fn, voi
     int rc = store_prepare(c->db, SQL_CHANGE_COUNT, &st);
     if (rc) return jc_fail_db(c, rc);
     bind_change_filter(c, st, f);
-    rc = store_one(st);
-    *total = rc ? 0 : store_col_int(st, 0);
-    store_reset(st);
+    rc = store_one_int(st, total);
     if (rc) return jc_fail_db(c, rc);
     if ((rc = store_prepare(c->db, SQL_CHANGE_LIST, &st))) return jc_fail_db(c, rc);
     bind_change_filter(c, st, f);

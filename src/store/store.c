@@ -201,6 +201,14 @@ const char *store_like_contains(arena *a, const char *q)
     return p;
 }
 
+int store_one_int(store_stmt *st, int64_t *out)
+{
+    int rc = store_one(st);
+    *out = rc ? 0 : store_col_int(st, 0);
+    store_reset(st);
+    return rc;
+}
+
 int store_run(store_stmt *st)
 {
     int rc;
@@ -348,9 +356,8 @@ int store_migrate(store *db, const char *module, const store_migration *m, size_
         rc = store_prepare(db, SQL_MIG_MAX, &st);
         if (rc) goto fail;
         store_bind_text(st, 1, module);
-        rc = store_one(st);
-        int64_t have = rc ? 0 : store_col_int(st, 0);
-        store_reset(st);
+        int64_t have;
+        rc = store_one_int(st, &have);
         if (rc) goto fail;
         if (have >= m[i].version) {
             store_rollback(db);

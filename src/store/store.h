@@ -84,6 +84,9 @@ const char *store_like_contains(arena *a, const char *q);
 int store_run(store_stmt *st);
 /* Steps once; JC_OK with a row ready, JC_ENOTFOUND when there is none. Caller resets. */
 int store_one(store_stmt *st);
+/* Steps once and reads the first column as an integer (0 when there is no row or on error),
+ * then resets: counts, ids from RETURNING, single numbers. Returns as store_one(). */
+int store_one_int(store_stmt *st, int64_t *out);
 
 /* Numbered migrations of one module, applied in order inside one transaction each. */
 typedef struct store_migration {
